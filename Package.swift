@@ -1,0 +1,49 @@
+// swift-tools-version: 6.1
+// IronLB — a bare-metal LoadBalancer for Kubernetes.
+// Module layout follows ../shared/DESIGN.md: pure modules (LBCore) never import I/O modules;
+// executables hold argument parsing and wiring only.
+import PackageDescription
+
+let package = Package(
+    name: "IronLB",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "LBCore", targets: ["LBCore"]),
+        .executable(name: "lbctl", targets: ["lbctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
+    ],
+    targets: [
+        // Pure Swift, no I/O: addresses, config model + parser/validator, allocator, election.
+        .target(
+            name: "LBCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]
+        ),
+        // lbctl's logic lives in a library so tests can drive it in-process.
+        .target(
+            name: "LBCtlKit",
+            dependencies: [
+                "LBCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(name: "lbctl", dependencies: ["LBCtlKit"]),
+        // Allocator throughput benchmark (`make bench`); not part of `make test`.
+        .executableTarget(name: "lb-bench", dependencies: ["LBCore"], path: "Benchmarks/lb-bench"),
+        .testTarget(
+            name: "LBCoreTests",
+            dependencies: ["LBCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "LBCtlKitTests", dependencies: ["LBCtlKit", "LBCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

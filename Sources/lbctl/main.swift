@@ -1,0 +1,3 @@
+import LBCtlKit
+
+LBCtl.main()
