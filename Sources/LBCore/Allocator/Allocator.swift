@@ -18,9 +18,12 @@ public struct Allocator: Sendable {
             self.v6 = FamilySpace(family: .ipv6, ranges: pool.ranges, avoidBuggyIPs: pool.avoidBuggyIPs)
         }
 
-        subscript(family: IPFamily) -> FamilySpace {
-            get { family == .ipv4 ? v4 : v6 }
-            set { if family == .ipv4 { v4 = newValue } else { v6 = newValue } }
+        subscript(family: IPFamily) -> FamilySpace { family == .ipv4 ? v4 : v6 }
+
+        /// Mutates one family's space in place. (A get/set subscript would hand out a copy, and
+        /// mutating the copy's heap would copy the whole heap on every allocation.)
+        mutating func modify<R>(_ family: IPFamily, _ body: (inout FamilySpace) -> R) -> R {
+            family == .ipv4 ? body(&v4) : body(&v6)
         }
     }
 
@@ -105,7 +108,7 @@ public struct Allocator: Sendable {
             h.holders.removeAll { $0.key == key }
             if h.holders.isEmpty {
                 holdings[ip] = nil
-                spaces[h.pool]?[ip.family].didRelease(ip.value)
+                spaces[h.pool]?.modify(ip.family) { $0.didRelease(ip.value) }
                 if let k = a.request.sharingKey {
                     bySharingKey[k]?.remove(ip)
                     if bySharingKey[k]?.isEmpty == true { bySharingKey[k] = nil }
@@ -149,7 +152,7 @@ public struct Allocator: Sendable {
                 holdings[ip] = h
             } else {
                 holdings[ip] = Holding(pool: pool, holders: [(key, profile)])
-                spaces[pool]?[ip.family].didTake(ip.value)
+                spaces[pool]?.modify(ip.family) { $0.didTake(ip.value) }
             }
             if let k = request.sharingKey { bySharingKey[k, default: []].insert(ip) }
         }
@@ -297,9 +300,10 @@ public struct Allocator: Sendable {
                 firstMissing = firstMissing ?? e
                 continue
             }
+            let holdings = self.holdings
             if let ip = sharedCandidate(pool: pool.name, family: family, profile: profile)
-                ?? spaces[pool.name]?[family].lowestFree(isInUse: { v in
-                    holdings[IPAddress(unchecked: family, v)] != nil
+                ?? spaces[pool.name]?.modify(family, {
+                    $0.lowestFree(isInUse: { v in holdings[IPAddress(unchecked: family, v)] != nil })
                 }).map({ IPAddress(unchecked: family, $0) })
             {
                 chosen.append(ip)
