@@ -95,21 +95,23 @@ public struct AddressCount: Hashable, Sendable, Comparable, CustomStringConverti
         try c.encode(description)
     }
 
-    /// Parses a decimal string (no sign, no separators).
+    /// Parses a decimal string (ASCII digits only: no sign, no separators, no spaces); nil for
+    /// anything else or for a value that does not fit (2^192 or more).
     public init?(decimal: String) {
-        guard !decimal.isEmpty, decimal.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        var acc = AddressCount.zero
-        for ch in decimal {
-            guard let d = ch.wholeNumberValue else { return nil }
-            // acc = acc * 10 + d
-            var sum = AddressCount.zero
-            for _ in 0..<10 {
-                let next = sum + acc
-                if next.high < sum.high { return nil }
-                sum = next
-            }
-            acc = sum + AddressCount(UInt128(d))
+        guard !decimal.isEmpty else { return nil }
+        var high: UInt64 = 0
+        var low: UInt128 = 0
+        for byte in decimal.utf8 {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            // (high, low) = (high, low) * 10 + digit, refusing any carry out of the top limb.
+            let (lowCarry, lowTimes10) = low.multipliedFullWidth(by: 10)
+            let (newLow, digitCarry) = lowTimes10.addingReportingOverflow(UInt128(byte - UInt8(ascii: "0")))
+            let (highTimes10, o1) = high.multipliedReportingOverflow(by: 10)
+            let (newHigh, o2) = highTimes10.addingReportingOverflow(UInt64(lowCarry) + (digitCarry ? 1 : 0))
+            guard !o1, !o2 else { return nil }
+            high = newHigh
+            low = newLow
         }
-        self = acc
+        self.init(high: high, low: low)
     }
 }
