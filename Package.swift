@@ -16,6 +16,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.25.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
     ],
     targets: [
         // Pure Swift, no I/O: addresses, config model + parser/validator, allocator, election.
@@ -36,6 +41,25 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "lbctl", dependencies: ["LBCtlKit"]),
+        // /metrics (Prometheus text), /healthz and /readyz over a small NIO HTTP server, run as a
+        // swift-service-lifecycle Service. Shared by the controller and the speaker.
+        .target(
+            name: "LBObservability",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Reconcile Services -> allocate -> write status + events; config reload. The decision
+        // core is pure (ControllerCore); the Kubernetes glue is a thin shell around it.
+        .target(
+            name: "LBController",
+            dependencies: ["LBCore", .product(name: "Logging", package: "swift-log")]
+        ),
         // Allocator throughput benchmark (`make bench`); not part of `make test`.
         .executableTarget(name: "lb-bench", dependencies: ["LBCore"], path: "Benchmarks/lb-bench"),
         .testTarget(
@@ -44,6 +68,11 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "LBCtlKitTests", dependencies: ["LBCtlKit", "LBCore"]),
+        .testTarget(name: "LBControllerTests", dependencies: ["LBController", "LBCore"]),
+        .testTarget(
+            name: "LBObservabilityTests",
+            dependencies: ["LBObservability", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

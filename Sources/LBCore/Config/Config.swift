@@ -9,6 +9,9 @@ public struct Config: Sendable, Hashable {
     /// `bgp-communities`: alias name -> community.
     public var communityAliases: [String: BGPCommunity]
     public var bfdProfiles: [BFDProfile]
+    /// `bgp-communities` aliases whose value is a large community (`large:GLOBAL:LOCAL1:LOCAL2`,
+    /// an IronLB extension): alias name -> large community.
+    public var largeCommunityAliases: [String: BGPLargeCommunity] = [:]
 
     public init(
         pools: [AddressPool] = [], peers: [BGPPeer] = [], communityAliases: [String: BGPCommunity] = [:],

@@ -1,0 +1,60 @@
+import ArgumentParser
+import LBCore
+
+extension LBCtl.ConfigGroup {
+    /// `lbctl config validate FILE`: checks a config the way the controller will, without a
+    /// cluster. Exit 0 and a summary when valid; exit 1 and every error (one per line on
+    /// standard error, `error: ` first) when not.
+    struct Validate: ContextualCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check an IronLB/MetalLB v0.12 config and summarize it.",
+            discussion: """
+                FILE is a ConfigMap manifest (the ConfigMap with a data.config key is used; the file \
+                may hold several YAML documents or a kind: List), or a bare config file holding \
+                what goes under data.config. Use - to read standard input.
+                """
+        )
+
+        @Argument(help: "The manifest or config file to check, or - for standard input.")
+        var file: String
+
+        func run(in context: CommandContext) -> Int32 {
+            let text: String
+            switch context.readInput(file) {
+            case .success(let t): text = t
+            case .failure(let e):
+                context.output.printError("error: \(e)")
+                return 1
+            }
+            let documents: [ConfigDocument]
+            switch ConfigDocument.find(in: text) {
+            case .success(let d): documents = d
+            case .failure(let e):
+                context.output.printError("error: \(e)")
+                return 1
+            }
+            var failed = false
+            for (i, document) in documents.enumerated() {
+                if i > 0 { context.output.print("") }
+                let prefix = documents.count > 1 ? "\(document.label): " : ""
+                do {
+                    let config = try ConfigParser.parse(document.text)
+                    for line in ConfigSummary.lines(config, source: document.label) { context.output.print(line) }
+                } catch {
+                    failed = true
+                    let errors = document.lineOffset.map { error.shiftingLines(by: $0) } ?? error.droppingLines()
+                    for e in errors { context.output.printError("error: \(prefix)\(e)") }
+                }
+            }
+            return failed ? 1 : 0
+        }
+    }
+}
+
+extension ConfigErrors {
+    /// The errors without line numbers: used when the config's lines cannot be mapped to the
+    /// file's (a quoted or folded `data.config`).
+    func droppingLines() -> ConfigErrors {
+        ConfigErrors(errors.map { var e = $0; e.line = nil; return e })
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import LBCore
+
+/// `lbctl`, the IronLB command-line tool. The executable only calls `LBCtl.main()`; tests call
+/// `LBCtl.run(_:context:)` to drive any command in-process with captured output.
+public struct LBCtl: ParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
+        commandName: "lbctl",
+        abstract: "Inspect and check IronLB, the bare-metal LoadBalancer for Kubernetes.",
+        version: "lbctl \(IronLBVersion.current)",
+        subcommands: [ConfigGroup.self, Version.self]
+    )
+
+    /// Parses `arguments` (without the program name) and runs the command they name, writing to
+    /// `context.output`; returns the process exit code. Never calls `exit`.
+    public static func run(_ arguments: [String], context: CommandContext) -> Int32 {
+        do {
+            var command = try parseAsRoot(arguments)
+            if let contextual = command as? any ContextualCommand {
+                return contextual.run(in: context)
+            }
+            try command.run()
+            return 0
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                if code == .success { context.output.print(message) } else { context.output.printError(message) }
+            }
+            return code.rawValue
+        }
+    }
+}
+
+/// A command that does its work against an injected `CommandContext` (output streams, input
+/// reading), so tests can run it without touching the process's stdout, stderr or stdin.
+protocol ContextualCommand: ParsableCommand {
+    /// Does the work; returns the exit code.
+    func run(in context: CommandContext) -> Int32
+}
+
+extension ContextualCommand {
+    mutating func run() throws {
+        let code = run(in: .standard)
+        if code != 0 { throw ExitCode(code) }
+    }
+}
