@@ -20,7 +20,11 @@ import Testing
 
     @Test func servesMetricsHealthAndReadiness() async throws {
         let registry = PrometheusCollectorRegistry()
-        registry.makeGauge(name: "metallb_k8s_client_config_loaded_bool", help: "1 if the config was loaded").set(to: 1.0)
+        registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                namespace: "metallb", subsystem: "k8s_client", metricName: "config_loaded", unitName: "bool",
+                helpText: "1 if the config was loaded")
+        ).set(to: 1.0)
         let ready = Mutex(false)
         let server = try ObservabilityServer(
             address: "127.0.0.1:0", registry: registry, logger: Logger(label: "test"),
