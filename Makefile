@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SAMPLES := $(wildcard config/*.yaml)
 
-.PHONY: all build test bench demo deps clean
+.PHONY: all build test bench demo deps clean deploy-key deploy-check
 
 all: build
 
@@ -35,6 +35,18 @@ demo: deps
 	@printf 'address-pools:\n- name: a\n  protocol: layer3\n  addresses: [192.0.2.0/33]\n' > /tmp/ironlb-demo-bad.yaml
 	@if .build/debug/lbctl config validate /tmp/ironlb-demo-bad.yaml; then echo "expected a refusal"; exit 1; fi; rm -f /tmp/ironlb-demo-bad.yaml
 	@echo; echo "demo ok"
+
+## The speakers' membership key (deploy/memberlist.key, git-ignored): generated once per install.
+deploy-key: deploy/memberlist.key
+deploy/memberlist.key:
+	head -c 32 /dev/urandom | base64 > $@
+	@echo "generated $@ (keep it secret; every speaker of one cluster needs the same key)"
+
+## Render the manifests (what `kubectl apply -k deploy/` would install).
+deploy-check: deploy-key
+	kubectl kustomize deploy/ > /tmp/ironlb-rendered.yaml && echo "deploy/ renders"
+	command -v kubernetes-validate >/dev/null || pip install -q kubernetes-validate
+	kubernetes-validate --strict --quiet -k 1.32.0 /tmp/ironlb-rendered.yaml && echo "every object passes schema validation (Kubernetes 1.32)"
 
 clean:
 	rm -rf .build
