@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
     ],
     targets: [
         // Pure Swift, no I/O: addresses, config model + parser/validator, allocator, election.
@@ -54,6 +55,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Pure codecs on ByteBuffer: Ethernet, ARP, IPv6/ICMPv6 NDP (BGP messages to come).
+        .target(
+            name: "LBWire",
+            dependencies: ["LBCore", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        // Pure state machines with an injected clock (membership / failure detector, layer-2
+        // responders; the BGP session FSM to come): they return actions, they do no I/O.
+        .target(
+            name: "LBProtocols",
+            dependencies: [
+                "LBCore", "LBWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // Reconcile Services -> allocate -> write status + events; config reload. The decision
         // core is pure (ControllerCore); the Kubernetes glue is a thin shell around it.
         .target(
@@ -69,6 +85,18 @@ let package = Package(
         ),
         .testTarget(name: "LBCtlKitTests", dependencies: ["LBCtlKit", "LBCore"]),
         .testTarget(name: "LBControllerTests", dependencies: ["LBController", "LBCore"]),
+        .testTarget(
+            name: "LBWireTests",
+            dependencies: ["LBWire", "LBCore", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "LBProtocolsTests",
+            dependencies: [
+                "LBProtocols", "LBWire", "LBCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
         .testTarget(
             name: "LBObservabilityTests",
             dependencies: ["LBObservability", .product(name: "AsyncHTTPClient", package: "async-http-client")]
