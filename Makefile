@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SAMPLES := $(wildcard config/*.yaml)
 
-.PHONY: all build test bench demo deps clean deploy-key deploy-check
+.PHONY: all build test bench bench-allocator bench-controller demo deps clean deploy-key deploy-check
 
 all: build
 
@@ -19,9 +19,18 @@ test:
 	$(SWIFT) test --disable-xctest
 
 ## Benchmarks print figures; they are not tests and assert nothing.
-bench:
+bench: bench-allocator bench-controller
+
+bench-allocator:
 	$(SWIFT) build -c release --product lb-bench
 	.build/release/lb-bench
+
+## 10k Services at full speed and at 100/s, restart time and RSS (takes about 3 minutes).
+bench-controller:
+	$(SWIFT) build -c release --product kube-test-server
+	$(SWIFT) build -c release --product lb-controller
+	$(SWIFT) build -c release --product controller-bench
+	.build/release/controller-bench .build/release
 
 ## The local demo. Today: validate every sample config with lbctl and show what it would
 ## configure. The network-namespace lab (speakers, controller, bird2) arrives with the

@@ -17,11 +17,13 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.25.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
-        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
     ],
     targets: [
         // Pure Swift, no I/O: addresses, config model + parser/validator, allocator, election.
@@ -42,6 +44,34 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "lbctl", dependencies: ["LBCtlKit"]),
+        // A small Kubernetes client: kubeconfig + in-cluster auth, typed objects, informers,
+        // status writes, Events, Leases, leader election.
+        .target(
+            name: "KubeAPI",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // An in-memory Kubernetes API server faithful to the subset IronLB uses (KUBE-API.md).
+        .target(
+            name: "KubeTestServer",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         // /metrics (Prometheus text), /healthz and /readyz over a small NIO HTTP server, run as a
         // swift-service-lifecycle Service. Shared by the controller and the speaker.
         .target(
@@ -55,13 +85,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Pure codecs on ByteBuffer: Ethernet, ARP, IPv6/ICMPv6 NDP (BGP messages to come).
+        // Pure codecs on ByteBuffer: Ethernet, ARP, IPv6/ICMPv6 NDP, BGP messages.
         .target(
             name: "LBWire",
             dependencies: ["LBCore", .product(name: "NIOCore", package: "swift-nio")]
         ),
         // Pure state machines with an injected clock (membership / failure detector, layer-2
-        // responders; the BGP session FSM to come): they return actions, they do no I/O.
+        // responders, BGP session FSM): they return actions, they do no I/O.
         .target(
             name: "LBProtocols",
             dependencies: [
@@ -74,25 +104,66 @@ let package = Package(
         // core is pure (ControllerCore); the Kubernetes glue is a thin shell around it.
         .target(
             name: "LBController",
-            dependencies: ["LBCore", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "LBCore", "KubeAPI", "LBObservability",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "lb-controller",
+            dependencies: [
+                "LBController", "KubeAPI", "LBObservability", "LBCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "kube-test-server",
+            dependencies: ["KubeTestServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Allocator throughput benchmark (`make bench`); not part of `make test`.
         .executableTarget(name: "lb-bench", dependencies: ["LBCore"], path: "Benchmarks/lb-bench"),
+        // Controller benchmark against real kube-test-server/lb-controller processes
+        // (`make bench-controller`); not part of `make test`.
+        .executableTarget(
+            name: "controller-bench",
+            dependencies: [
+                "KubeAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Benchmarks/controller-bench"
+        ),
         .testTarget(
             name: "LBCoreTests",
             dependencies: ["LBCore", .product(name: "PropertyBased", package: "swift-property-based")],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "LBCtlKitTests", dependencies: ["LBCtlKit", "LBCore"]),
-        .testTarget(name: "LBControllerTests", dependencies: ["LBController", "LBCore"]),
+        .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer"]),
+        .testTarget(
+            name: "LBControllerTests",
+            dependencies: [
+                "LBController", "LBCore", "KubeAPI", "KubeTestServer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Fixtures and helpers shared by test targets (captured frames, a seeded PRNG); no product.
+        .target(name: "LBTestSupport", dependencies: ["LBWire", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(
             name: "LBWireTests",
-            dependencies: ["LBWire", "LBCore", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["LBWire", "LBCore", "LBTestSupport", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(
             name: "LBProtocolsTests",
             dependencies: [
-                "LBProtocols", "LBWire", "LBCore",
+                "LBProtocols", "LBWire", "LBCore", "LBTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
@@ -100,6 +171,10 @@ let package = Package(
         .testTarget(
             name: "LBObservabilityTests",
             dependencies: ["LBObservability", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
+        .testTarget(
+            name: "KubeAPITests",
+            dependencies: ["KubeAPI", "KubeTestServer", .product(name: "Logging", package: "swift-log")]
         ),
     ],
     swiftLanguageModes: [.v6]

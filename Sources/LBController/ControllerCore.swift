@@ -23,6 +23,8 @@ public struct ControllerCore: Sendable {
     private var evictionNotes: [ServiceKey: AllocationError] = [:]
     /// Services that are ours but hold no address, with why.
     public private(set) var pending: [ServiceKey: AllocationError] = [:]
+    /// Set when addresses were freed: pending Services may fit now and must be tried again.
+    private var freedSinceLastCheck = false
 
     public init(loadBalancerClass: String? = nil) {
         self.loadBalancerClass = loadBalancerClass
@@ -132,6 +134,7 @@ public struct ControllerCore: Sendable {
 
         guard owns(s) else {
             pending[key] = nil
+            if previous != nil { freedSinceLastCheck = true }
             alloc.release(key)
             let wasOurs = previous != nil || s.recordedPool != nil
             guard wasOurs else { return ServiceDecision(key: key) }
@@ -152,6 +155,7 @@ public struct ControllerCore: Sendable {
         switch s.request() {
         case .success(let r): request = r
         case .failure(let e):
+            if previous != nil { freedSinceLastCheck = true }
             alloc.release(key)
             return failed(s, e)
         }
@@ -163,6 +167,7 @@ public struct ControllerCore: Sendable {
             if Set(a.ips) != Set(s.statusIPs) || s.statusHasForeignEntries { d.status = .set(a.ips) }
             if s.recordedPool != a.pool { d.poolAnnotation = .some(a.pool) }
             let before = previous ?? s.statusIPs
+            if let previous, Set(previous) != Set(a.ips) { freedSinceLastCheck = true }
             if before.isEmpty {
                 d.events.append(ControllerEvent(.normal, "IPAllocated", "assigned \(list(a.ips)) from pool \"\(a.pool)\""))
             } else if Set(before) != Set(a.ips) {
@@ -174,6 +179,7 @@ public struct ControllerCore: Sendable {
             }
             return d
         case .failure(let e):
+            if previous != nil { freedSinceLastCheck = true }
             var e2 = e
             if let note, case .noPoolAvailable = e { e2 = .invalidRequest("\(note); and no other pool can serve it: \(e)") }
             return failed(s, e2)
@@ -182,6 +188,7 @@ public struct ControllerCore: Sendable {
 
     /// Frees everything a deleted Service held.
     public mutating func serviceDeleted(_ key: ServiceKey) {
+        if allocator?.assignment(for: key) != nil { freedSinceLastCheck = true }
         allocator?.release(key)
         pending[key] = nil
         evictionNotes[key] = nil
@@ -189,6 +196,14 @@ public struct ControllerCore: Sendable {
 
     /// A refusal: clear what the Service shows and say why. The same refusal again (nothing
     /// changed) writes nothing, so a pending Service does not repeat its event on every resync.
+    /// The pending Services to reconcile again because addresses were freed since the last call
+    /// (MetalLB's "reprocess all" after a release, limited to the Services that can gain from it).
+    public mutating func pendingToRetry() -> [ServiceKey] {
+        guard freedSinceLastCheck else { return [] }
+        freedSinceLastCheck = false
+        return pending.keys.sorted()
+    }
+
     private mutating func failed(_ s: ServiceSnapshot, _ e: AllocationError) -> ServiceDecision {
         let repeated = pending[s.key] == e
         pending[s.key] = e

@@ -155,7 +155,10 @@ let secondOnly = """
         #expect(b.statusIPs.isEmpty)
         #expect(events.map(\.reason) == ["AllocationFailed"])
         #expect(core.pending[b.key] != nil)
+        #expect(core.pendingToRetry() == [], "nothing was freed yet")
         core.serviceDeleted(a.key)
+        #expect(core.pendingToRetry() == [b.key], "a freed address makes pending Services worth retrying")
+        #expect(core.pendingToRetry() == [], "once")
         #expect(settle(&core, b).0.statusIPs == [IPAddress("192.0.2.7")!])
         #expect(core.pending[b.key] == nil)
     }

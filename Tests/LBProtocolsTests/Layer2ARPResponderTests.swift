@@ -1,12 +1,13 @@
 import LBCore
 import LBWire
+import LBTestSupport
 import NIOCore
 import Testing
 
 @testable import LBProtocols
 
 @Suite struct Layer2ARPResponderTests {
-    typealias C = Layer2CapturedFrames
+    typealias C = CapturedFrames
 
     /// Stands in for namespace B's kernel: B's MAC, B's address.
     static let ours = ARPResponder(interfaceMAC: C.macB, ownedIPs: [layer2Addr("192.0.2.2"), layer2Addr("2001:db8::2")])
@@ -100,9 +101,9 @@ import Testing
             ("our own source MAC", Self.request(ethernetSource: C.macB), .fromOurselves),
             ("our own sender MAC", Self.request(sender: C.macB), .fromOurselves),
             ("tagged, we serve untagged", Self.request(vlan: VLANTag(id: 7)), .wrongVLAN(7)),
-            ("truncated", Self.request().layer2Prefix(30), .malformed(.truncated(.arp, needed: 28, available: 16))),
-            ("hardware type 6", Self.request().layer2Setting(6, at: 15), .malformed(.arpHardwareType(6))),
-            ("IPv4 ARP over 802.3 LLC", Self.request().layer2Setting(0, at: 12).layer2Setting(46, at: 13), .notARP),
+            ("truncated", Self.request().prefix(30), .malformed(.truncated(.arp, needed: 28, available: 16))),
+            ("hardware type 6", Self.request().setting(6, at: 15), .malformed(.arpHardwareType(6))),
+            ("IPv4 ARP over 802.3 LLC", Self.request().setting(0, at: 12).setting(46, at: 13), .notARP),
             ("empty", ByteBuffer(), .malformed(.truncated(.ethernet, needed: 14, available: 0))),
         ]
         for (name, frame, expected) in rows {

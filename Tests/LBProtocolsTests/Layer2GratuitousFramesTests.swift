@@ -1,12 +1,13 @@
 import LBCore
 import LBWire
+import LBTestSupport
 import NIOCore
 import Testing
 
 @testable import LBProtocols
 
 @Suite struct Layer2GratuitousFramesTests {
-    typealias C = Layer2CapturedFrames
+    typealias C = CapturedFrames
 
     /// Both forms, broadcast, 60 bytes: an RFC 5227 section 3 announcement and an RFC 5944
     /// section 4.6 reply.

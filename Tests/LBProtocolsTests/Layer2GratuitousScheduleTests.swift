@@ -1,3 +1,4 @@
+import LBTestSupport
 import LBCore
 import Testing
 
@@ -139,7 +140,7 @@ struct Layer2FakeInstant: InstantProtocol {
     /// Random takes, losses and clock jumps (seeded): an address is announced only while held,
     /// never before its deadline, and at most once per round of its series.
     @Test func randomSequencesKeepTheInvariants() {
-        var rng = Layer2Random(seed: 0x1B_2A_0006)
+        var rng = SplitMix64(seed: 0x1B_2A_0006)
         let ips = [v4, v6, layer2Addr("192.0.2.11"), layer2Addr("2001:db8::11")]
         for _ in 0..<200 {
             var s = Schedule()

@@ -1,12 +1,13 @@
 import LBCore
 import LBWire
+import LBTestSupport
 import NIOCore
 import Testing
 
 @testable import LBProtocols
 
 @Suite struct Layer2NDPResponderTests {
-    typealias C = Layer2CapturedFrames
+    typealias C = CapturedFrames
 
     /// Stands in for namespace B's kernel: B's MAC, B's address.
     static let ours = NDPResponder(interfaceMAC: C.macB, ownedIPs: [layer2Addr("2001:db8::2"), layer2Addr("192.0.2.2")])
@@ -120,15 +121,15 @@ import Testing
             ("our own Ethernet source", Self.solicitation(ethernetSource: C.macB), .fromOurselves),
             ("our own SLLA", Self.solicitation(options: [.sourceLinkLayerAddress(C.macB)]), .fromOurselves),
             ("tagged, we serve untagged", Self.solicitation(vlan: VLANTag(id: 7)), .wrongVLAN(7)),
-            ("bad checksum", Self.solicitation().layer2Setting(0xEE, at: 77), .badChecksum),
-            ("code 1", Self.solicitation().layer2Setting(1, at: 55).layer2FixingChecksum(), .malformed(.icmpv6Code(type: 135, code: 1))),
-            ("option length 0", Self.solicitation().layer2Setting(0, at: 79).layer2FixingChecksum(), .malformed(.ndpOptionLengthZero(offset: 24))),
+            ("bad checksum", Self.solicitation().setting(0xEE, at: 77), .badChecksum),
+            ("code 1", Self.solicitation().setting(1, at: 55).layer2FixingChecksum(), .malformed(.icmpv6Code(type: 135, code: 1))),
+            ("option length 0", Self.solicitation().setting(0, at: 79).layer2FixingChecksum(), .malformed(.ndpOptionLengthZero(offset: 24))),
             ("SLLA length 2", Self.solicitation(options: [.sourceLinkLayerAddress(Self.client), .other(type: 9, body: Array(repeating: 0, count: 6))])
-                .layer2Setting(2, at: 79).layer2FixingChecksum(), .malformed(.linkLayerAddressOptionLength(2))),
-            ("IPv4 in the version field", Self.solicitation().layer2Setting(0x40, at: 14), .malformed(.ipVersion(4))),
-            ("UDP", Self.solicitation().layer2Setting(17, at: 20), .notNDP),
-            ("fragment header", Self.solicitation().layer2Setting(44, at: 20), .unsupportedExtensionHeader(44)),
-            ("truncated", Self.solicitation().layer2Prefix(70), .malformed(.truncated(.ipv6, needed: 72, available: 56))),
+                .setting(2, at: 79).layer2FixingChecksum(), .malformed(.linkLayerAddressOptionLength(2))),
+            ("IPv4 in the version field", Self.solicitation().setting(0x40, at: 14), .malformed(.ipVersion(4))),
+            ("UDP", Self.solicitation().setting(17, at: 20), .notNDP),
+            ("fragment header", Self.solicitation().setting(44, at: 20), .unsupportedExtensionHeader(44)),
+            ("truncated", Self.solicitation().prefix(70), .malformed(.truncated(.ipv6, needed: 72, available: 56))),
         ]
         for (name, frame, expected) in rows {
             #expect(reason(Self.ours.respond(to: frame)) == expected, "\(name)")
@@ -206,7 +207,7 @@ import Testing
         #expect(Self.ours.inspectForeignAnswer(C.kernelSolicitedAdvertisement) == .noConflict, "our own")
         #expect(NDPResponder(interfaceMAC: Self.client).inspectForeignAnswer(C.kernelSolicitedAdvertisement) == .noConflict)
         // An advertisement that crossed a router (hop limit 254) is not from this link.
-        let forwarded = C.kernelSolicitedAdvertisement.layer2Setting(254, at: 21)
+        let forwarded = C.kernelSolicitedAdvertisement.setting(254, at: 21)
         #expect(other.inspectForeignAnswer(forwarded) == .noConflict)
         var tagged = other
         tagged.vlan = 5

@@ -1,5 +1,6 @@
 import LBCore
 import LBWire
+import LBTestSupport
 import NIOCore
 import Testing
 
@@ -10,7 +11,7 @@ import Testing
 /// answer from our MAC about an address we own; `inspectForeignAnswer` never reports our own
 /// MAC or an address we do not own.
 @Suite struct Layer2ResponderFuzzTests {
-    typealias C = Layer2CapturedFrames
+    typealias C = CapturedFrames
 
     static let owned: Set<IPAddress> = [
         layer2Addr("192.0.2.1"), layer2Addr("192.0.2.2"), layer2Addr("2001:db8::1"), layer2Addr("2001:db8::2"),
@@ -19,7 +20,7 @@ import Testing
     static let ndp = NDPResponder(interfaceMAC: layer2MAC("02:00:00:00:00:0c"), ownedIPs: owned)
     static let iterations = 25_000
 
-    static func input(_ rng: inout Layer2Random) -> ByteBuffer {
+    static func input(_ rng: inout SplitMix64) -> ByteBuffer {
         let seeds = C.arpFrames + C.ndpFrames + C.otherFrames
         if Int.random(in: 0..<5, using: &rng) == 0 {
             return ByteBuffer(bytes: (0..<Int.random(in: 0...100, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) })
@@ -27,14 +28,14 @@ import Testing
         var b = seeds[Int.random(in: 0..<seeds.count, using: &rng)]
         for _ in 0..<Int.random(in: 0...3, using: &rng) where b.readableBytes > 0 {
             let at = Int.random(in: 0..<b.readableBytes, using: &rng)
-            b = b.layer2Setting(UInt8.random(in: 0...255, using: &rng), at: at)
+            b = b.setting(UInt8.random(in: 0...255, using: &rng), at: at)
         }
-        if Int.random(in: 0..<4, using: &rng) == 0 { b = b.layer2Prefix(Int.random(in: 0...b.readableBytes, using: &rng)) }
+        if Int.random(in: 0..<4, using: &rng) == 0 { b = b.prefix(Int.random(in: 0...b.readableBytes, using: &rng)) }
         return Bool.random(using: &rng) ? b.layer2FixingChecksum() : b
     }
 
     @Test func responderDecisionsAreAlwaysTyped() throws {
-        var rng = Layer2Random(seed: 0x1B_2A_0007)
+        var rng = SplitMix64(seed: 0x1B_2A_0007)
         var replies = 0, reasons: Set<String> = []
         for _ in 0..<Self.iterations {
             let frame = Self.input(&rng)

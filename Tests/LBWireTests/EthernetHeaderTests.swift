@@ -1,4 +1,5 @@
 import LBCore
+import LBTestSupport
 import NIOCore
 import Testing
 

@@ -1,0 +1,251 @@
+// Controller benchmark (issue 3): real `kube-test-server` and `lb-controller` processes (release
+// builds), driven over HTTP with IronLB's own client. Prints:
+//   1. 10,000 Services created at full speed: time until all have status;
+//   2. 10,000 more created at 100/s: creation-to-status latency p50/p99;
+//   3. the controller restarted with 20,000 Services: time until it is ready and caught up, and
+//      proof of zero changes (no Service's resourceVersion moved);
+//   4. the controller's peak RSS (VmHWM).
+// Run with `make bench-controller`. It asserts nothing; it prints figures next to the targets.
+import AsyncHTTPClient
+import Foundation
+import KubeAPI
+import Logging
+import NIOCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+let binDir = CommandLine.arguments.dropFirst().first ?? ".build/release"
+let fullSpeedCount = Int(ProcessInfo.processInfo.environment["BENCH_FULL"] ?? "") ?? 10_000
+let pacedCount = Int(ProcessInfo.processInfo.environment["BENCH_PACED"] ?? "") ?? 10_000
+let pacedRate = 100.0
+
+func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+
+func freePort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    addr.sin_port = 0
+    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+    _ = withUnsafeMutablePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+    }
+    return Int(UInt16(bigEndian: addr.sin_port))
+}
+
+func peakRSSMiB(_ pid: Int32) -> Double? {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+    for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        let kb = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Double($0) }
+        return kb.map { $0 / 1024 }
+    }
+    return nil
+}
+
+func start(_ path: String, _ args: [String], stdout: FileHandle? = nil) throws -> Process {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: path)
+    p.arguments = args
+    p.standardOutput = stdout ?? FileHandle.nullDevice
+    p.standardError = FileHandle(forWritingAtPath: "/tmp/ironlb-controller-bench.log") ?? FileHandle.nullDevice
+    try p.run()
+    return p
+}
+
+func percentile(_ xs: [Double], _ p: Double) -> Double {
+    guard !xs.isEmpty else { return .nan }
+    let s = xs.sorted()
+    return s[min(s.count - 1, Int((Double(s.count - 1) * p).rounded()))]
+}
+
+func ms(_ d: Duration) -> Double {
+    Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+}
+
+func fmt(_ x: Double, _ digits: Int = 1) -> String {
+    let m = pow(10, Double(digits))
+    return String((x * m).rounded() / m)
+}
+
+/// Scrapes one gauge value from the controller's /metrics.
+func metric(_ port: Int, _ name: String) async -> Double? {
+    guard let r = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/metrics"), timeout: .seconds(2)),
+        let body = try? await r.body.collect(upTo: 1 << 22)
+    else { return nil }
+    for line in String(buffer: body).split(separator: "\n") where line.hasPrefix(name + " ") {
+        return Double(line.split(separator: " ").last ?? "")
+    }
+    return nil
+}
+
+@main
+struct ControllerBench {
+    static func main() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ironlb-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let kubeconfig = dir.appendingPathComponent("kubeconfig").path
+        let apiPort = freePort()
+        let server = try start(
+            "\(binDir)/kube-test-server",
+            ["--listen", "127.0.0.1:\(apiPort)", "--kubeconfig-out", kubeconfig, "--history", "50000"])
+        defer { server.terminate() }
+        for _ in 0..<200 where !FileManager.default.fileExists(atPath: kubeconfig) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let cc = try KubeConfigLoader.load(path: kubeconfig, context: nil, environment: [:])
+        var quiet = Logger(label: "bench")
+        quiet.logLevel = .error
+        let client = try KubeClient(configuration: cc, logger: quiet)
+
+        // Namespace and config: one /16 pool, enough for every Service.
+        var nsReq = HTTPClientRequest(url: "\(cc.server.absoluteString)/api/v1/namespaces")
+        nsReq.method = .POST
+        nsReq.headers.add(name: "Content-Type", value: "application/json")
+        nsReq.body = .bytes(ByteBuffer(string: #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"ironlb-system"}}"#))
+        _ = try await HTTPClient.shared.execute(nsReq, timeout: .seconds(5))
+        _ = try await client.create(
+            ConfigMap(
+                metadata: ObjectMeta(name: "config", namespace: "ironlb-system"),
+                data: ["config": "address-pools:\n- name: bench\n  protocol: layer2\n  addresses: [10.100.0.0/16]\n"]))
+
+        // Watch status arrivals from the outside, as a user would see them.
+        let watcher = Informer<Service>(client: client, namespace: "default", watchTimeoutSeconds: 3600...3600, logger: quiet)
+        let seen = SeenTimes()
+        let watchTask = Task {
+            await withTaskGroup(of: Void.self) { g in
+                g.addTask { await watcher.run() }
+                g.addTask {
+                    for await e in await watcher.events() {
+                        if let s = e.object, !s.status.loadBalancer.ingress.isEmpty { await seen.mark(s.metadata.name) }
+                    }
+                }
+            }
+        }
+        try await watcher.waitForSync()
+
+        let metricsPort = freePort()
+        func startController() throws -> Process {
+            try start(
+                "\(binDir)/lb-controller",
+                ["--kubeconfig", kubeconfig, "--metrics-address", "127.0.0.1:\(metricsPort)", "--log-level", "warning",
+                 "--lease-duration", "3s", "--renew-deadline", "2s", "--retry-period", "500ms"])
+        }
+        var controller = try startController()
+        for _ in 0..<400 {
+            if await metric(metricsPort, "ironlb_controller_caught_up_bool") == 1 { break }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+
+        func svc(_ name: String) -> Service {
+            Service(
+                metadata: ObjectMeta(name: name, namespace: "default"),
+                spec: ServiceSpec(type: .loadBalancer, ports: [ServicePort(port: 80)], selector: ["app": name]))
+        }
+
+        // 1. Full speed.
+        log("creating \(fullSpeedCount) Services at full speed...")
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        try await withThrowingTaskGroup(of: Void.self) { g in
+            let workers = 32
+            for w in 0..<workers {
+                g.addTask {
+                    var i = w
+                    while i < fullSpeedCount {
+                        _ = try await client.create(svc("full-\(i)"))
+                        i += workers
+                    }
+                }
+            }
+            try await g.waitForAll()
+        }
+        let createdAll = clock.now - t0
+        while await seen.count(prefix: "full-") < fullSpeedCount {
+            if clock.now - t0 > .seconds(300) { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let allStatus = clock.now - t0
+        let fullDone = await seen.count(prefix: "full-")
+
+        // 2. Paced at 100/s.
+        log("creating \(pacedCount) Services at \(Int(pacedRate))/s...")
+        var created: [String: ContinuousClock.Instant] = [:]
+        let p0 = clock.now
+        for i in 0..<pacedCount {
+            let due = p0 + .milliseconds(Int64(Double(i) * 1000 / pacedRate))
+            if clock.now < due { try await Task.sleep(until: due, clock: clock) }
+            let name = "paced-\(i)"
+            created[name] = clock.now
+            _ = try await client.create(svc(name))
+        }
+        while await seen.count(prefix: "paced-") < pacedCount {
+            if clock.now - p0 > .seconds(600) { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        var latencies: [Double] = []
+        for (name, t) in created {
+            if let s = await seen.time(name) { latencies.append(ms(s - t)) }
+        }
+        let rssAfterLoad = peakRSSMiB(controller.processIdentifier)
+
+        // 3. Restart with everything in place: ready and caught up, and nothing written.
+        let total = fullSpeedCount + pacedCount
+        let before = try await client.listAll(Service.self, namespace: "default").items
+        let versions = Dictionary(uniqueKeysWithValues: before.map { ($0.metadata.name, $0.metadata.resourceVersion ?? "") })
+        controller.terminate()
+        controller.waitUntilExit()
+        let r0 = clock.now
+        controller = try startController()
+        var readyAt: Duration?
+        var caughtUpAt: Duration?
+        while clock.now - r0 < .seconds(120) {
+            if readyAt == nil, let r = try? await HTTPClient.shared.execute(
+                HTTPClientRequest(url: "http://127.0.0.1:\(metricsPort)/readyz"), timeout: .seconds(1)), r.status == .ok {
+                readyAt = clock.now - r0
+            }
+            if await metric(metricsPort, "ironlb_controller_caught_up_bool") == 1 {
+                caughtUpAt = clock.now - r0
+                break
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let after = try await client.listAll(Service.self, namespace: "default").items
+        let changed = after.filter { versions[$0.metadata.name] != $0.metadata.resourceVersion }.count
+        let rssRestart = peakRSSMiB(controller.processIdentifier)
+        controller.terminate()
+        controller.waitUntilExit()
+        watchTask.cancel()
+
+        let p50 = percentile(latencies, 0.5), p99 = percentile(latencies, 0.99)
+        let peak = max(rssAfterLoad ?? 0, rssRestart ?? 0)
+        print("IronLB controller benchmark (kube-test-server and lb-controller as separate release processes)")
+        print("")
+        print("measure                                   result            target")
+        print("all \(fullSpeedCount) assigned (full speed)        \(fmt(ms(allStatus) / 1000, 2)) s (\(fullDone) done; creates took \(fmt(ms(createdAll) / 1000, 2)) s)   ≤ 10 s")
+        print("creation→status at \(Int(pacedRate))/s, p50 / p99     \(fmt(p50)) / \(fmt(p99)) ms (\(latencies.count) samples)   p99 < 100 ms")
+        print("restart with \(total) Services: ready      \(readyAt.map { fmt(ms($0) / 1000, 2) + " s" } ?? "not ready")")
+        print("restart with \(total) Services: caught up  \(caughtUpAt.map { fmt(ms($0) / 1000, 2) + " s" } ?? "not caught up")   ≤ 3 s")
+        print("Services changed by the restart            \(changed) of \(after.count)   0")
+        print("controller peak RSS (VmHWM)                \(fmt(peak)) MiB (after load \(fmt(rssAfterLoad ?? 0)), after restart \(fmt(rssRestart ?? 0)))   < 60 MB")
+        try? await client.shutdown()
+    }
+}
+
+actor SeenTimes {
+    private var times: [String: ContinuousClock.Instant] = [:]
+    private var counts: [Substring: Int] = [:]
+    func mark(_ name: String) {
+        guard times[name] == nil else { return }
+        times[name] = .now
+        counts[name.split(separator: "-").first ?? "", default: 0] += 1
+    }
+    func time(_ name: String) -> ContinuousClock.Instant? { times[name] }
+    /// `prefix` like "full-": Services named PREFIX-N that have been seen with status.
+    func count(prefix: String) -> Int { counts[prefix.split(separator: "-").first ?? "", default: 0] }
+}

@@ -1,0 +1,260 @@
+import Logging
+
+/// Keeps a local cache of one resource type in step with the API server, and tells subscribers
+/// what changed.
+///
+/// `run()` lists, then watches from the list's resourceVersion with bookmarks. When the server
+/// says the version is too old (410: on the list or watch request, or as an ERROR event in the
+/// stream) it lists again and emits the differences against the cache. When the connection drops
+/// or a request fails it reconnects from the last version seen, after a backoff with full jitter
+/// that resets after a healthy watch. Reconcilers read the cache (`get`, `list`) and consume
+/// `events()`.
+public actor Informer<T: KubeObject> {
+    public nonisolated let namespace: String?
+    public nonisolated let labelSelector: String?
+    public nonisolated let fieldSelector: String?
+
+    private let client: KubeClient
+    private var backoff: Backoff
+    private let watchTimeoutSeconds: ClosedRange<Int>
+    private let pageSize: Int
+    /// A watch that lasted this long, or delivered an event, counts as healthy (resets the backoff).
+    private let healthyWatchDuration: Duration
+    private let logger: Logger
+
+    private var cache: [ObjectKey: T] = [:]
+    private var synced = false
+    private var syncWaiters: [Int: CheckedContinuation<Void, any Error>] = [:]
+    private var subscribers: [Int: AsyncStream<InformerEvent<T>>.Continuation] = [:]
+    private var nextID = 0
+    private var lastResourceVersion: String?
+    private var watchWasHealthy = false
+    private var running = false
+    private var stats = InformerStatistics()
+
+    /// - Parameters:
+    ///   - namespace: nil watches all namespaces.
+    ///   - resyncBackoff: the reconnect backoff (default 100 ms doubling to 30 s, full jitter).
+    ///   - watchTimeoutSeconds: each watch asks the server to end it after a random time in this
+    ///     range (client-go uses 5-10 minutes), so connections are recycled and load spreads.
+    public init(
+        client: KubeClient, namespace: String? = nil, labelSelector: String? = nil, fieldSelector: String? = nil,
+        resyncBackoff: Backoff = Backoff(), watchTimeoutSeconds: ClosedRange<Int> = 300...600, pageSize: Int = 500,
+        healthyWatchDuration: Duration = .seconds(10), logger: Logger? = nil
+    ) {
+        self.client = client
+        self.namespace = namespace
+        self.labelSelector = labelSelector
+        self.fieldSelector = fieldSelector
+        self.backoff = resyncBackoff
+        self.watchTimeoutSeconds = watchTimeoutSeconds
+        self.pageSize = pageSize
+        self.healthyWatchDuration = healthyWatchDuration
+        var logger = logger ?? client.logger
+        logger[metadataKey: "kube.resource"] = "\(T.plural)"
+        if let namespace { logger[metadataKey: "kube.namespace"] = "\(namespace)" }
+        self.logger = logger
+    }
+
+    // MARK: - Reading
+
+    /// Whether the first list has been applied.
+    public var hasSynced: Bool { synced }
+
+    /// The last resourceVersion seen (list, event or bookmark).
+    public var resourceVersion: String? { lastResourceVersion }
+
+    public var statistics: InformerStatistics { stats }
+
+    /// Returns once the first list has been applied; throws `CancellationError` if the waiting task
+    /// is cancelled first.
+    public func waitForSync() async throws {
+        if synced { return }
+        let id = makeID()
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                if Task.isCancelled {
+                    continuation.resume(throwing: CancellationError())
+                } else {
+                    syncWaiters[id] = continuation
+                }
+            }
+        } onCancel: {
+            Task { await self.cancelSyncWaiter(id) }
+        }
+    }
+
+    private func cancelSyncWaiter(_ id: Int) {
+        syncWaiters.removeValue(forKey: id)?.resume(throwing: CancellationError())
+    }
+
+    /// The cached object, if any.
+    public func get(namespace: String? = nil, name: String) -> T? {
+        cache[ObjectKey(namespace: T.isNamespaced ? namespace : nil, name: name)]
+    }
+
+    /// Every cached object, ordered by namespace and name.
+    public func list() -> [T] {
+        cache.sorted { $0.key < $1.key }.map(\.value)
+    }
+
+    /// A new stream of events for one subscriber: first `.added` for every cached object (and
+    /// `.synced` if the informer has synced), then every change, in order. The stream finishes
+    /// when `run()` returns.
+    public func events() -> AsyncStream<InformerEvent<T>> {
+        let (stream, continuation) = AsyncStream<InformerEvent<T>>.makeStream(bufferingPolicy: .unbounded)
+        for object in list() { continuation.yield(.added(object)) }
+        if synced { continuation.yield(.synced) }
+        subscribers[makeID()] = continuation
+        return stream
+    }
+
+    private func makeID() -> Int {
+        nextID += 1
+        return nextID
+    }
+
+    private func emit(_ event: InformerEvent<T>) {
+        for (id, continuation) in subscribers {
+            if case .terminated = continuation.yield(event) { subscribers[id] = nil }
+        }
+    }
+
+    // MARK: - Running
+
+    /// Lists and watches until the calling task is cancelled, then finishes every event stream.
+    /// A second concurrent call returns at once.
+    public func run() async {
+        guard !running else {
+            logger.debug("kube informer already running")
+            return
+        }
+        running = true
+        defer { running = false }
+        logger.debug("kube informer starting")
+        var needsList = true
+        while !Task.isCancelled {
+            watchWasHealthy = false
+            var listedNow = false
+            do {
+                if needsList {
+                    try await relist()
+                    needsList = false
+                    listedNow = true
+                }
+                try await watch()
+                if watchWasHealthy {
+                    backoff.reset()
+                } else {
+                    try await pause(reason: "watch ended without events")
+                }
+            } catch is CancellationError {
+                break
+            } catch let error as KubeAPIError where error.isGone {
+                if Task.isCancelled { break }
+                stats.expired += 1
+                logger.debug("kube informer: resourceVersion expired, listing again", metadata: ["kube.error": "\(error)"])
+                needsList = true
+                // Expired right after a fresh list: something is wrong on the server's side; do not
+                // hammer it with lists.
+                if listedNow && !watchWasHealthy {
+                    do { try await pause(reason: "expired right after a list") } catch { break }
+                }
+            } catch {
+                if Task.isCancelled { break }
+                stats.failures += 1
+                if watchWasHealthy { backoff.reset() }
+                logger.debug("kube informer: list or watch failed, reconnecting", metadata: ["kube.error": "\(error)"])
+                do { try await pause(reason: "\(error)") } catch { break }
+            }
+        }
+        logger.debug("kube informer stopped")
+        for continuation in subscribers.values { continuation.finish() }
+        subscribers = [:]
+        for waiter in syncWaiters.values { waiter.resume(throwing: CancellationError()) }
+        syncWaiters = [:]
+    }
+
+    private func pause(reason: String) async throws {
+        let delay = backoff.next()
+        logger.trace("kube informer backing off", metadata: ["kube.delay": "\(delay)", "kube.reason": "\(reason)"])
+        try await Task.sleep(for: delay)
+    }
+
+    /// Lists everything and replaces the cache, emitting what changed.
+    private func relist() async throws {
+        stats.lists += 1
+        let list = try await client.listAll(
+            T.self, namespace: namespace, labelSelector: labelSelector, fieldSelector: fieldSelector, pageSize: pageSize)
+        var fresh: [ObjectKey: T] = [:]
+        for object in list.items { fresh[ObjectKey(object)] = object }
+        for key in fresh.keys.sorted() {
+            let object = fresh[key]!
+            if let old = cache[key] {
+                if old.metadata.uid != object.metadata.uid {
+                    // Deleted and re-created while we were not watching: two different objects.
+                    emit(.deleted(old))
+                    emit(.added(object))
+                } else if old.metadata.resourceVersion != object.metadata.resourceVersion {
+                    emit(.updated(old: old, new: object))
+                }
+            } else {
+                emit(.added(object))
+            }
+        }
+        for key in cache.keys.sorted() where fresh[key] == nil {
+            emit(.deleted(cache[key]!))
+        }
+        cache = fresh
+        lastResourceVersion = list.metadata.resourceVersion
+        logger.debug(
+            "kube informer listed", metadata: ["kube.count": "\(fresh.count)", "kube.rv": "\(lastResourceVersion ?? "")"])
+        if !synced {
+            synced = true
+            emit(.synced)
+            for waiter in syncWaiters.values { waiter.resume() }
+            syncWaiters = [:]
+        }
+    }
+
+    /// One watch from the last version, until the server ends it or it fails.
+    private func watch() async throws {
+        stats.watches += 1
+        let started = ContinuousClock.now
+        let stream = client.watch(
+            T.self, namespace: namespace, labelSelector: labelSelector, fieldSelector: fieldSelector,
+            resourceVersion: lastResourceVersion, allowBookmarks: true,
+            timeoutSeconds: Int.random(in: watchTimeoutSeconds))
+        for try await event in stream {
+            watchWasHealthy = true
+            apply(event)
+        }
+        if ContinuousClock.now - started >= healthyWatchDuration { watchWasHealthy = true }
+        if Task.isCancelled { throw CancellationError() }
+    }
+
+    private func apply(_ event: WatchEvent<T>) {
+        stats.events += 1
+        if let version = event.resourceVersion, !version.isEmpty { lastResourceVersion = version }
+        switch event {
+        case .added(let object), .modified(let object):
+            let key = ObjectKey(object)
+            let old = cache[key]
+            cache[key] = object
+            if let old {
+                if old.metadata.resourceVersion != object.metadata.resourceVersion {
+                    emit(.updated(old: old, new: object))
+                }
+            } else {
+                emit(.added(object))
+            }
+        case .deleted(let object):
+            // Emitted even for an object never seen: the subscriber may have state for it from
+            // before a re-list.
+            cache.removeValue(forKey: ObjectKey(object))
+            emit(.deleted(object))
+        case .bookmark:
+            break
+        }
+    }
+}
