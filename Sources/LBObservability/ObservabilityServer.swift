@@ -45,6 +45,11 @@ public final class ObservabilityServer: Service, Sendable {
         }
     }
 
+    /// Checks a `HOST:PORT` listen address without binding it (for flag validation).
+    public static func validate(address: String) throws(AddressError) {
+        _ = try split(address)
+    }
+
     static func split(_ address: String) throws(AddressError) -> (String, Int) {
         guard let colon = address.lastIndex(of: ":") else { throw AddressError(address: address) }
         var host = String(address[..<colon])

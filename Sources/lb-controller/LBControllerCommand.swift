@@ -51,6 +51,11 @@ struct LBControllerCommand: AsyncParsableCommand {
     var logLevel = "info"
 
     func validate() throws {
+        do {
+            try ObservabilityServer.validate(address: metricsAddress)
+        } catch {
+            throw ValidationError("--metrics-address: \(error)")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level \"\(logLevel)\": expected trace, debug, info, notice, warning, error or critical")
         }
