@@ -32,18 +32,14 @@ bench-controller:
 	$(SWIFT) build -c release --product controller-bench
 	.build/release/controller-bench .build/release
 
-## The local demo. Today: validate every sample config with lbctl and show what it would
-## configure. The network-namespace lab (speakers, controller, bird2) arrives with the
-## speaker and lab work; see CHANGELOG.md.
+## The local demo (what exists today): kube-test-server, two lb-controller replicas, the real
+## kubectl; sample config and Services, an invalid config refused, the leader killed and the
+## standby taking over. The network-namespace lab with speakers comes with the speaker work.
 demo: deps
+	$(SWIFT) build --product kube-test-server
+	$(SWIFT) build --product lb-controller
 	$(SWIFT) build --product lbctl
-	@set -e; for f in $(SAMPLES); do \
-	  echo "== lbctl config validate $$f"; .build/debug/lbctl config validate $$f; echo; \
-	done
-	@echo "== an invalid config is refused with every error named:"
-	@printf 'address-pools:\n- name: a\n  protocol: layer3\n  addresses: [192.0.2.0/33]\n' > /tmp/ironlb-demo-bad.yaml
-	@if .build/debug/lbctl config validate /tmp/ironlb-demo-bad.yaml; then echo "expected a refusal"; exit 1; fi; rm -f /tmp/ironlb-demo-bad.yaml
-	@echo; echo "demo ok"
+	bash scripts/demo.sh
 
 ## The speakers' membership key (deploy/memberlist.key, git-ignored): generated once per install.
 deploy-key: deploy/memberlist.key
