@@ -147,6 +147,12 @@ let package = Package(
         .testTarget(name: "LBCtlKitTests", dependencies: ["LBCtlKit", "LBCore"]),
         .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer"]),
         .testTarget(
+            name: "LBNetTests",
+            dependencies: [
+                "LBNet", "LBCore", "LBWire", "LBProtocols", "CLBNet", .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
             name: "LBControllerTests",
             dependencies: [
                 "LBController", "LBCore", "KubeAPI", "KubeTestServer",
@@ -154,6 +160,20 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // C shims Glibc lacks for the packet path (sockaddr_ll, ETH_P_*, packet_mreq, sock_fprog).
+        .target(name: "CLBNet"),
+        // The I/O edge: AF_PACKET sockets with a kernel BPF filter, interface discovery, the
+        // layer-2 announcer (a thin shell around LBProtocols' responders).
+        .target(
+            name: "LBNet",
+            dependencies: [
+                "CLBNet", "LBCore", "LBWire", "LBProtocols",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // A standalone ARP/NDP responder for one interface (a lab and diagnostic tool).
+        .executableTarget(name: "l2-responder", dependencies: ["LBNet", "LBCore"]),
         // Fixtures and helpers shared by test targets (captured frames, a seeded PRNG); no product.
         .target(name: "LBTestSupport", dependencies: ["LBWire", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(
