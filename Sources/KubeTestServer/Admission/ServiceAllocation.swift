@@ -2,22 +2,36 @@
 /// (`pkg/registry/core/service/storage/alloc.go`): requested values are checked against the ranges
 /// and against every other Service; missing ones are picked at random from what is free.
 struct ServiceAllocation {
-    var usedIPs: Set<String> = []
-    var usedNodePorts: Set<Int> = []
+    var usedIPs: UseCounts<String>
+    var usedNodePorts: UseCounts<Int>
     let network: ClusterNetwork
 
-    /// What every Service but `excluding` holds.
+    /// What every Service but `excluding` holds: the store's running counts, minus what the
+    /// excluded Service itself holds (no scan over every Service).
     init(store: ObjectStore, excluding: ObjectKey?, network: ClusterNetwork) {
         self.network = network
-        for service in store.list(.services) where ObjectKey(of: service) != excluding {
-            for ip in service[path: ["spec", "clusterIPs"]]?.arrayValue ?? [] {
-                if let text = ip.stringValue, let parsed = IPText(text) { usedIPs.insert(parsed.text) }
-            }
-            for port in service[path: ["spec", "ports"]]?.arrayValue ?? [] {
-                if let np = port["nodePort"]?.intValue, np != 0 { usedNodePorts.insert(np) }
-            }
-            if let hc = service[path: ["spec", "healthCheckNodePort"]]?.intValue, hc != 0 { usedNodePorts.insert(hc) }
+        usedIPs = UseCounts(store.serviceIPUse)
+        usedNodePorts = UseCounts(store.serviceNodePortUse)
+        if let excluding, let own = store.get(.services, excluding) {
+            let held = Self.heldValues(of: own)
+            for ip in held.ips { usedIPs.remove(ip) }
+            for port in held.nodePorts { usedNodePorts.remove(port) }
         }
+    }
+
+    /// The cluster IPs (canonical text) and node ports (including the health-check node port) a
+    /// stored Service holds.
+    static func heldValues(of service: JSONValue) -> (ips: [String], nodePorts: [Int]) {
+        var ips: [String] = []
+        var ports: [Int] = []
+        for ip in service[path: ["spec", "clusterIPs"]]?.arrayValue ?? [] {
+            if let text = ip.stringValue, let parsed = IPText(text) { ips.append(parsed.text) }
+        }
+        for port in service[path: ["spec", "ports"]]?.arrayValue ?? [] {
+            if let np = port["nodePort"]?.intValue, np != 0 { ports.append(np) }
+        }
+        if let hc = service[path: ["spec", "healthCheckNodePort"]]?.intValue, hc != 0 { ports.append(hc) }
+        return (ips, ports)
     }
 
     static func otherFamily(_ family: String) -> String { family == "IPv4" ? "IPv6" : "IPv4" }
@@ -240,5 +254,21 @@ struct ServiceAllocation {
     /// Go's `%#v` of a string slice: `[]string{"a", "b"}`.
     func goStrings(_ values: [String]) -> String {
         "[]string{" + values.map { "\"\($0)\"" }.joined(separator: ", ") + "}"
+    }
+}
+
+/// A multiset with `Set`'s `contains`/`insert` vocabulary, for values several objects may hold.
+struct UseCounts<T: Hashable> {
+    private var counts: [T: Int]
+
+    init(_ counts: [T: Int]) { self.counts = counts }
+
+    func contains(_ value: T) -> Bool { (counts[value] ?? 0) > 0 }
+
+    mutating func insert(_ value: T) { counts[value, default: 0] += 1 }
+
+    mutating func remove(_ value: T) {
+        let n = (counts[value] ?? 0) - 1
+        counts[value] = n > 0 ? n : nil
     }
 }

@@ -15,6 +15,11 @@ public struct ObjectStore: Sendable {
     /// Watches and exact lists from a version below this are too old (410). It is the version of the
     /// newest change dropped from the history: every change after it is still known.
     public private(set) var compactedThrough: Int = 0
+    /// How many Services hold each cluster IP and node port, kept up to date on every write, so
+    /// admission checks a Service against all others in O(its own ports) instead of scanning
+    /// every Service (the real apiserver uses bitmap allocators for the same reason).
+    private(set) var serviceIPUse: [String: Int] = [:]
+    private(set) var serviceNodePortUse: [Int: Int] = [:]
 
     public init(historyLimit: Int = 1000) {
         self.historyLimit = max(1, historyLimit)
@@ -35,6 +40,18 @@ public struct ObjectStore: Sendable {
 
     public func count(_ type: ResourceType) -> Int { tables[type]?.count ?? 0 }
 
+    private mutating func countServiceUse(_ service: JSONValue, by delta: Int) {
+        let held = ServiceAllocation.heldValues(of: service)
+        for ip in held.ips {
+            let n = (serviceIPUse[ip] ?? 0) + delta
+            serviceIPUse[ip] = n > 0 ? n : nil
+        }
+        for port in held.nodePorts {
+            let n = (serviceNodePortUse[port] ?? 0) + delta
+            serviceNodePortUse[port] = n > 0 ? n : nil
+        }
+    }
+
     /// Stores `object` under its metadata key, creating or replacing. Returns nil for a no-op.
     @discardableResult
     public mutating func put(_ type: ResourceType, _ object: JSONValue) -> Change? {
@@ -48,6 +65,10 @@ public struct ObjectStore: Sendable {
         resourceVersion += 1
         candidate[path: ["metadata", "resourceVersion"]] = .string(String(resourceVersion))
         tables[type, default: [:]][key] = candidate
+        if type == .services {
+            if let previous { countServiceUse(previous, by: -1) }
+            countServiceUse(candidate, by: 1)
+        }
         let change = Change(resourceVersion: resourceVersion, type: type, key: key,
                             change: previous == nil ? .added : .modified, object: candidate, previous: previous)
         record(change)
@@ -59,6 +80,7 @@ public struct ObjectStore: Sendable {
     public mutating func remove(_ type: ResourceType, _ key: ObjectKey) -> Change? {
         guard let previous = tables[type]?[key] else { return nil }
         tables[type]?[key] = nil
+        if type == .services { countServiceUse(previous, by: -1) }
         resourceVersion += 1
         var object = previous
         object[path: ["metadata", "resourceVersion"]] = .string(String(resourceVersion))
