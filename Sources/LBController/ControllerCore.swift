@@ -92,6 +92,7 @@ public struct ControllerCore: Sendable {
             return .firstLoad(ControllerEvent(.normal, "ConfigLoaded", "config loaded: \(summary)"))
         }
         if alloc.config == config { return .unchanged }
+        allocator = nil  // unique reference while mutating (see `reconcile`)
         let report = alloc.applyConfig(config)
         allocator = alloc
         for (k, why) in report.evicted { evictionNotes[k] = why }
@@ -111,6 +112,7 @@ public struct ControllerCore: Sendable {
     /// for `reconcile`, which reassigns them and says why.
     public mutating func registerExisting(_ services: [ServiceSnapshot]) {
         guard var alloc = allocator else { return }
+        allocator = nil  // unique reference while mutating (see `reconcile`)
         // Services IronLB recorded as its own go first: on a conflict the address stays with them.
         let ordered = services.sorted { a, b in
             let ra = a.recordedPool != nil, rb = b.recordedPool != nil
@@ -127,6 +129,9 @@ public struct ControllerCore: Sendable {
     /// decision was written yields a no-op.
     public mutating func reconcile(_ s: ServiceSnapshot) -> ServiceDecision {
         guard var alloc = allocator else { return ServiceDecision(key: s.key) }
+        // Take the allocator out while mutating it: with a second reference left in `allocator`,
+        // every mutation would copy all of its tables (copy-on-write), O(Services) per call.
+        allocator = nil
         defer { allocator = alloc }
         let key = s.key
         let note = evictionNotes.removeValue(forKey: key)
