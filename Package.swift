@@ -141,11 +141,10 @@ let package = Package(
         ),
         .testTarget(
             name: "LBCoreTests",
-            dependencies: ["LBCore", .product(name: "PropertyBased", package: "swift-property-based")],
-            resources: [.copy("Fixtures")]
+            dependencies: ["LBCore", "LBTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "LBCtlKitTests", dependencies: ["LBCtlKit", "LBCore"]),
-        .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer"]),
+        .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer", "LBTestSupport"]),
         .testTarget(
             name: "LBNetTests",
             dependencies: [

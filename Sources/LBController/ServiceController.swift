@@ -58,6 +58,9 @@ public actor ServiceController: ServiceLifecycle.Service {
     private var leading = false
     private var leadDone: [CheckedContinuation<Void, Never>] = []
     private var configConsidered = false
+    /// (assignments, pending) when the gauges were last refreshed: a no-op reconcile that changed
+    /// neither leaves the gauges alone (a restart reconciles every Service as a no-op).
+    private var countsAtLastRefresh = (assignments: -1, pending: -1)
     /// The leader has worked through everything it found when its term began.
     public private(set) var caughtUp = false
 
@@ -176,7 +179,7 @@ public actor ServiceController: ServiceLifecycle.Service {
             let key = ServiceSnapshot(s).key
             core.serviceDeleted(key)
             for k in core.pendingToRetry() { enqueue(k) }
-            metrics.setUsage(core.allocator?.usage ?? [])
+            refreshGauges()
         case .synced:
             break
         }
@@ -205,7 +208,14 @@ public actor ServiceController: ServiceLifecycle.Service {
             if let cm { await recorder.record(for: cm, type: .normal, reason: event.reason, message: event.message) }
             for s in await services.list() { enqueue(ServiceSnapshot(s).key) }
         }
+        refreshGauges()
+    }
+
+    /// Pool usage and pending count, recomputed from the core.
+    private func refreshGauges() {
         metrics.setUsage(core.allocator?.usage ?? [])
+        metrics.setPending(core.pending.count)
+        countsAtLastRefresh = (core.allocator?.assignmentCount ?? -1, core.pending.count)
     }
 
     // MARK: Work queue
@@ -263,13 +273,18 @@ public actor ServiceController: ServiceLifecycle.Service {
                 guard let object else {
                     core.serviceDeleted(key)
                     for k in core.pendingToRetry() { enqueue(k) }
+                    refreshGauges()
                     continue
                 }
                 let decision = core.reconcile(ServiceSnapshot(object))
                 for k in core.pendingToRetry() where k != key { enqueue(k) }
-                metrics.setPending(core.pending.count)
-                metrics.setUsage(core.allocator?.usage ?? [])
-                guard !decision.isNoop else { continue }
+                guard !decision.isNoop else {
+                    if (core.allocator?.assignmentCount ?? -1, core.pending.count) != countsAtLastRefresh {
+                        refreshGauges()
+                    }
+                    continue
+                }
+                refreshGauges()
                 inFlight.insert(key)
                 group.addTask {
                     let failed = await self.execute(decision, on: object)

@@ -1,3 +1,4 @@
+import LBTestSupport
 import Testing
 @testable import KubeTestServer
 
@@ -106,7 +107,7 @@ import Testing
     }
 
     @Test func survivesRandomMutations() {
-        var rng = RobustnessTests.SeededGenerator(state: 99)
+        var rng = SplitMix64(seed: 99)
         for _ in 0..<2000 {
             var bytes = Self.service
             for _ in 0..<Int.random(in: 1...4, using: &rng) {

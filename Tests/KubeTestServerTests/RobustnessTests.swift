@@ -1,3 +1,4 @@
+import LBTestSupport
 import Foundation
 import Testing
 @testable import KubeTestServer
@@ -5,17 +6,6 @@ import Testing
 /// Hostile input must never crash the server: random bytes, mutated documents and random requests
 /// go through every decoder and through the whole API. (A trap would kill the test process.)
 @Suite struct RobustnessTests {
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let seeds: [String] = [
         #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"a","labels":{"x":"y"}},"spec":{"type":"LoadBalancer","ports":[{"port":80,"nodePort":30001}],"clusterIP":"10.96.0.50","ipFamilyPolicy":"RequireDualStack"}}"#,
         #"{"metadata":{"name":"l"},"spec":{"holderIdentity":"a","renewTime":"2026-06-14T10:00:00.000000Z","leaseDurationSeconds":5}}"#,
@@ -24,7 +14,7 @@ import Testing
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata: {a: b}\n",
     ]
 
-    static func mutate(_ text: String, _ rng: inout SeededGenerator) -> [UInt8] {
+    static func mutate(_ text: String, _ rng: inout SplitMix64) -> [UInt8] {
         var bytes = Array(text.utf8)
         for _ in 0..<Int.random(in: 1...6, using: &rng) where !bytes.isEmpty {
             let i = Int.random(in: 0..<bytes.count, using: &rng)
@@ -39,7 +29,7 @@ import Testing
     }
 
     @Test func decodersSurviveMutatedInput() {
-        var rng = SeededGenerator(state: 42)
+        var rng = SplitMix64(seed: 42)
         for round in 0..<3000 {
             let seed = Self.seeds[round % Self.seeds.count]
             let bytes = Self.mutate(seed, &rng)
@@ -64,7 +54,7 @@ import Testing
     }
 
     @Test func theAPISurvivesRandomRequests() {
-        var rng = SeededGenerator(state: 7)
+        var rng = SplitMix64(seed: 7)
         let api = TestAPI(seedKubernetesService: true)
         let paths = [
             "/api/v1/namespaces/default/services", "/api/v1/namespaces/default/services/a", "/api/v1/namespaces/default/services/a/status",

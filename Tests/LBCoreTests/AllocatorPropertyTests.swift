@@ -1,3 +1,4 @@
+import LBTestSupport
 import PropertyBased
 import Testing
 
@@ -139,7 +140,7 @@ import Testing
             #expect(got == got.sorted())
             if case .success = alloc.assign(svc("overflow")) { Issue.record("pool should be full") }
             var order = Array(0..<size)
-            var rng = SplitMix(seed: UInt64(seed))
+            var rng = SplitMix64(seed: UInt64(seed))
             order.shuffle(using: &rng)
             for i in order { alloc.release(ServiceKey(namespace: "default", name: "s\(i)")) }
             #expect(alloc.usage(pool: "p")?.ipv4.inUse == .zero)
@@ -149,18 +150,5 @@ import Testing
             }
             #expect(again == got)
         }
-    }
-}
-
-/// A tiny deterministic generator for shuffles.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,21 +1,8 @@
 import Foundation
+import LBTestSupport
 import Testing
 
 @testable import LBCore
-
-/// SplitMix64: a small, fast, seeded generator, so every run feeds the parser the same inputs and
-/// a failure can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// The parser never crashes, hangs or traps, whatever it is fed; every error it reports is
 /// located (a path) or is a document-level error with a message.

@@ -1,3 +1,4 @@
+import LBTestSupport
 import NIOCore
 import PropertyBased
 import Testing
@@ -6,7 +7,7 @@ import Testing
 
 /// Random schedules, reproduced from their seed: loss, delay, reordering, duplication, a
 /// crash, a restart, a graceful leave, and an attacker replaying delivered datagrams.
-@Suite struct MembershipRandomScheduleTests {
+@Suite struct SplitMix64ScheduleTests {
     static let config = MembershipConfig()
     static let codec = try! MembershipCodec(key: MembershipSimulation.key)
 
@@ -18,7 +19,7 @@ import Testing
             count: 40, input: Gen.uint64(), Gen.int(in: 3...6), Gen.int(in: 0...15), Gen.int(in: 0...20),
             Gen.int(in: 0...40)
         ) { seed, count, loss, dup, jitter in
-            var rng = MembershipRandom(seed: seed)
+            var rng = SplitMix64(seed: seed)
             let names = (1...count).map { "s\($0)" }
             var sim = MembershipSimulation(names: names, config: Self.config, seed: seed)
             sim.lossPercent = loss
@@ -91,7 +92,7 @@ import Testing
 
     /// Replays `times` datagrams that were already delivered once, each to a random running
     /// node: a heartbeat is never accepted again, and nothing ever makes a node live.
-    static func replay(_ sim: inout MembershipSimulation, _ rng: inout MembershipRandom, times: Int) {
+    static func replay(_ sim: inout MembershipSimulation, _ rng: inout SplitMix64, times: Int) {
         guard !sim.delivered.isEmpty, !sim.nodes.isEmpty else { return }
         for _ in 0..<times {
             let d = sim.delivered[Int.random(in: 0..<sim.delivered.count, using: &rng)]

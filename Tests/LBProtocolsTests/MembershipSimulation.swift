@@ -1,20 +1,10 @@
+import LBTestSupport
 import LBCore
 import NIOCore
 
 @testable import LBProtocols
 
-/// A seeded pseudo-random generator (SplitMix64), so every simulated schedule is reproduced
-/// exactly from its seed.
-struct MembershipRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension SplitMix64 {
     /// True with probability `percent`/100.
     mutating func chance(_ percent: Int) -> Bool { percent > 0 && Int.random(in: 0..<100, using: &self) < percent }
 }
@@ -36,7 +26,7 @@ struct MembershipSimulation {
     static let key = [UInt8](repeating: 0x5C, count: 32)
 
     var config: MembershipConfig
-    var rng: MembershipRandom
+    var rng: SplitMix64
     var now: Duration = .zero
     var nodes: [String: Membership] = [:]
     var addresses: [String: PeerAddress] = [:]
@@ -64,7 +54,7 @@ struct MembershipSimulation {
 
     init(names: [String], config: MembershipConfig = MembershipConfig(), seed: UInt64 = 1) {
         self.config = config
-        self.rng = MembershipRandom(seed: seed)
+        self.rng = SplitMix64(seed: seed)
         for (i, name) in names.enumerated() {
             addresses[name] = PeerAddress(host: IPAddress(ipv4: 0xC000_0200 + UInt32(i + 1)), port: 7946)
         }
