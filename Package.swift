@@ -149,6 +149,7 @@ let package = Package(
             name: "LBNetTests",
             dependencies: [
                 "LBNet", "LBCore", "LBWire", "LBProtocols", "CLBNet", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
@@ -168,6 +169,7 @@ let package = Package(
             dependencies: [
                 "CLBNet", "LBCore", "LBWire", "LBProtocols",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -115,14 +115,14 @@ struct ControllerBench {
                 data: ["config": "address-pools:\n- name: bench\n  protocol: layer2\n  addresses: [10.100.0.0/16]\n"]))
 
         // Watch status arrivals from the outside, as a user would see them.
-        let watcher = Informer<Service>(client: client, namespace: "default", watchTimeoutSeconds: 3600...3600, logger: quiet)
+        let watcher = Informer<ServiceArrival>(client: client, namespace: "default", watchTimeoutSeconds: 3600...3600, logger: quiet)
         let seen = SeenTimes()
         let watchTask = Task {
             await withTaskGroup(of: Void.self) { g in
                 g.addTask { await watcher.run() }
                 g.addTask {
                     for await e in await watcher.events() {
-                        if let s = e.object, !s.status.loadBalancer.ingress.isEmpty { await seen.mark(s.metadata.name) }
+                        if let s = e.object, s.hasIngress { await seen.mark(s.metadata.name) }
                     }
                 }
             }
@@ -154,6 +154,9 @@ struct ControllerBench {
         // 1. Full speed.
         log("creating \(fullSpeedCount) Services at full speed...")
         let clock = ContinuousClock()
+        let serverCPU0 = cpuSeconds(server.processIdentifier) ?? 0
+        let controllerCPU0 = cpuSeconds(controller.processIdentifier) ?? 0
+        let benchCPU0 = cpuSeconds(getpid()) ?? 0
         let t0 = clock.now
         try await withThrowingTaskGroup(of: Void.self) { g in
             let workers = 32
@@ -175,6 +178,9 @@ struct ControllerBench {
         }
         let allStatus = clock.now - t0
         let fullDone = await seen.count(prefix: "full-")
+        let serverCPU = (cpuSeconds(server.processIdentifier) ?? 0) - serverCPU0
+        let controllerCPU = (cpuSeconds(controller.processIdentifier) ?? 0) - controllerCPU0
+        let benchCPU = (cpuSeconds(getpid()) ?? 0) - benchCPU0
 
         // 2. Paced at 100/s.
         log("creating \(pacedCount) Services at \(Int(pacedRate))/s...")
@@ -231,6 +237,7 @@ struct ControllerBench {
         print("")
         print("measure                                   result            target")
         print("all \(fullSpeedCount) assigned (full speed)        \(fmt(ms(allStatus) / 1000, 2)) s (\(fullDone) done; creates took \(fmt(ms(createdAll) / 1000, 2)) s)   ≤ 10 s")
+        print("  CPU used meanwhile: server \(fmt(serverCPU)) s, controller \(fmt(controllerCPU)) s, benchmark client \(fmt(benchCPU)) s (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
         print("creation→status at \(Int(pacedRate))/s, p50 / p99     \(fmt(p50)) / \(fmt(p99)) ms (\(latencies.count) samples)   p99 < 100 ms")
         print("restart with \(total) Services: ready      \(readyAt.map { fmt(ms($0) / 1000, 2) + " s" } ?? "not ready")")
         print("restart with \(total) Services: caught up  \(caughtUpAt.map { fmt(ms($0) / 1000, 2) + " s" } ?? "not caught up")   ≤ 3 s")
@@ -238,6 +245,37 @@ struct ControllerBench {
         print("controller peak RSS (VmHWM)                \(fmt(peak)) MiB (after load \(fmt(rssAfterLoad ?? 0)), after restart \(fmt(rssRestart ?? 0)))   < 60 MB")
         try? await client.shutdown()
     }
+}
+
+/// What the benchmark's own watcher decodes of a Service: its name and whether it has an ingress.
+/// Decoding the whole Service here would take CPU from the server and controller being measured
+/// (this machine has two cores).
+struct ServiceArrival: KubeObject {
+    static let apiVersion = "v1"
+    static let kind = "Service"
+    static let plural = "services"
+    static let isNamespaced = true
+    struct Status: Codable {
+        struct LoadBalancer: Codable {
+            struct Ingress: Codable { var ip: String? }
+            var ingress: [Ingress]?
+        }
+        var loadBalancer: LoadBalancer?
+    }
+    var metadata: ObjectMeta
+    var status: Status?
+    var hasIngress: Bool { !(status?.loadBalancer?.ingress ?? []).isEmpty }
+}
+
+/// CPU seconds (user + system) a process has used so far, from /proc/PID/stat.
+func cpuSeconds(_ pid: Int32) -> Double? {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let close = text.lastIndex(of: ")")
+    else { return nil }
+    let fields = text[text.index(after: close)...].split(separator: " ")
+    // After the command name: state is field 3, utime 14 and stime 15 (1-based over the whole line).
+    guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
 actor SeenTimes {

@@ -305,10 +305,28 @@ public actor ServiceController: ServiceLifecycle.Service {
         if case .set(let ips) = d.status {
             let desired = LoadBalancerStatus.ironLB(ips)
             do {
-                var updated = svc
-                updated.status.loadBalancer = desired
                 do {
-                    _ = try await client.updateStatus(updated)
+                    // A merge patch of just the ingress list, conditional on the resourceVersion we
+                    // decided on (a stale one answers 409). Cheaper than a PUT of the whole Service
+                    // and its answer, which matters at 10,000 Services.
+                    let ingress: JSONValue =
+                        desired.ingress.isEmpty
+                        ? .null
+                        : .array(
+                            desired.ingress.map { entry in
+                                var member: [String: JSONValue] = [:]
+                                if let ip = entry.ip { member["ip"] = .string(ip) }
+                                if let mode = entry.ipMode { member["ipMode"] = .string(mode.rawValue) }
+                                return .object(member)
+                            })
+                    var metadata: [String: JSONValue] = [:]
+                    if let version = svc.metadata.resourceVersion { metadata["resourceVersion"] = .string(version) }
+                    let patch: JSONValue = .object([
+                        "metadata": .object(metadata),
+                        "status": .object(["loadBalancer": .object(["ingress": ingress])]),
+                    ])
+                    _ = try await client.patchStatusReturningMetadata(
+                        KubeAPI.Service.self, namespace: ns, name: name, patch: patch, type: .merge)
                 } catch let e as KubeAPIError where e.isConflict {
                     // Our cached copy was stale: write on a fresh read, unless it already says so.
                     try await client.modifyStatus(KubeAPI.Service.self, namespace: ns, name: name) { s in
@@ -334,7 +352,8 @@ public actor ServiceController: ServiceLifecycle.Service {
                 "metadata": .object(["annotations": .object([ServiceAnnotations.assignedPool: value])])
             ])
             do {
-                _ = try await client.patch(KubeAPI.Service.self, namespace: ns, name: name, patch: patch, type: .merge)
+                _ = try await client.patchReturningMetadata(
+                    KubeAPI.Service.self, namespace: ns, name: name, patch: patch, type: .merge)
                 metrics.wrote()
             } catch let e as KubeAPIError where e.isNotFound {
                 return false

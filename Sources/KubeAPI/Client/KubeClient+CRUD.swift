@@ -106,9 +106,46 @@ extension KubeClient {
         try await sendPatch(T.self, namespace: namespace, name: name, patch: patch, type: patchType, subresource: "status")
     }
 
+    /// `PATCH`, answering only the patched object's metadata (its new resourceVersion): for
+    /// writers that never look at the rest, which saves decoding the whole object.
+    public func patchReturningMetadata<T: KubeObject>(
+        _ type: T.Type, namespace: String? = nil, name: String, patch: JSONValue, type patchType: PatchType = .merge
+    ) async throws -> ObjectMeta {
+        try await sendPatch(
+            T.self, namespace: namespace, name: name, patch: patch, type: patchType, subresource: nil,
+            answer: MetadataOnly.self
+        ).metadata
+    }
+
+    /// `PATCH .../status`, answering only the object's metadata.
+    public func patchStatusReturningMetadata<T: KubeObject>(
+        _ type: T.Type, namespace: String? = nil, name: String, patch: JSONValue, type patchType: PatchType = .merge
+    ) async throws -> ObjectMeta {
+        try await sendPatch(
+            T.self, namespace: namespace, name: name, patch: patch, type: patchType, subresource: "status",
+            answer: MetadataOnly.self
+        ).metadata
+    }
+
+    /// `POST`, answering only the created object's metadata (its name, uid and resourceVersion).
+    public func createReturningMetadata<T: KubeObject>(_ object: T, namespace: String? = nil) async throws -> ObjectMeta {
+        let path = ResourcePath.path(T.self, namespace: self.namespace(for: T.self, namespace ?? object.metadata.namespace))
+        let response = try await perform(
+            .POST, path, query: fieldManagerQuery, body: try Self.encodeBody(object), contentType: "application/json")
+        return try decodeAnswer(response, as: MetadataOnly.self, context: "POST \(path)").metadata
+    }
+
     private func sendPatch<T: KubeObject>(
         _ type: T.Type, namespace: String?, name: String, patch: JSONValue, type patchType: PatchType, subresource: String?
     ) async throws -> T {
+        try await sendPatch(
+            T.self, namespace: namespace, name: name, patch: patch, type: patchType, subresource: subresource, answer: T.self)
+    }
+
+    private func sendPatch<T: KubeObject, Answer: Decodable>(
+        _ type: T.Type, namespace: String?, name: String, patch: JSONValue, type patchType: PatchType, subresource: String?,
+        answer: Answer.Type
+    ) async throws -> Answer {
         let path = ResourcePath.path(
             T.self, namespace: self.namespace(for: T.self, namespace), name: name, subresource: subresource)
         var query = fieldManagerQuery
@@ -117,7 +154,7 @@ extension KubeClient {
         }
         let response = try await perform(
             .PATCH, path, query: query, body: try Self.encodeBody(patch), contentType: patchType.contentType)
-        return try decodeAnswer(response, as: T.self, context: "PATCH \(path)")
+        return try decodeAnswer(response, as: Answer.self, context: "PATCH \(path)")
     }
 
     /// `DELETE`. Returns the object as the server answered it (with `deletionTimestamp` set when
@@ -137,6 +174,11 @@ extension KubeClient {
         if kind?.kind == "Status" { return nil }
         return try decodeAnswer(response, as: T.self, context: "DELETE \(path)")
     }
+}
+
+/// An answer of which only the metadata is read.
+private struct MetadataOnly: Decodable {
+    var metadata: ObjectMeta
 }
 
 private struct KindOnly: Decodable {

@@ -30,39 +30,52 @@ public enum WatchEvent<T: KubeObject>: Sendable {
 
 /// Decodes one line of a watch body.
 enum WatchEventDecoder {
-    private struct Envelope: Decodable { var type: String }
-    private struct Typed<Object: Decodable>: Decodable { var object: Object }
     private struct BookmarkObject: Decodable {
         struct Meta: Decodable { var resourceVersion: String? }
         var metadata: Meta?
+    }
+
+    /// One watch line, decoded in a single pass: `type` first, then `object` as the shape that
+    /// type calls for (decoding an envelope and then the event parsed every line twice).
+    private enum Line<T: KubeObject>: Decodable {
+        case event(WatchEvent<T>)
+        case error(Status)
+        case unknown
+
+        enum CodingKeys: String, CodingKey { case type, object }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            switch try c.decode(String.self, forKey: .type) {
+            case "ADDED": self = .event(.added(try c.decode(T.self, forKey: .object)))
+            case "MODIFIED": self = .event(.modified(try c.decode(T.self, forKey: .object)))
+            case "DELETED": self = .event(.deleted(try c.decode(T.self, forKey: .object)))
+            case "BOOKMARK":
+                let object = try c.decode(BookmarkObject.self, forKey: .object)
+                self = .event(.bookmark(resourceVersion: object.metadata?.resourceVersion ?? ""))
+            case "ERROR": self = .error(try c.decode(Status.self, forKey: .object))
+            default: self = .unknown
+            }
+        }
     }
 
     /// The event in `line`, nil for an event type this client does not know (skipped), or throws:
     /// `KubeAPIError.status` for an ERROR event, `KubeAPIError.decoding` for malformed JSON.
     static func decode<T: KubeObject>(_ line: ByteBuffer, as type: T.Type) throws -> WatchEvent<T>? {
         let data = Data(buffer: line, byteTransferStrategy: .noCopy)
-        let decoder = JSONDecoder()
+        let decoded: Line<T>
         do {
-            let envelope = try decoder.decode(Envelope.self, from: data)
-            switch envelope.type {
-            case "ADDED": return .added(try decoder.decode(Typed<T>.self, from: data).object)
-            case "MODIFIED": return .modified(try decoder.decode(Typed<T>.self, from: data).object)
-            case "DELETED": return .deleted(try decoder.decode(Typed<T>.self, from: data).object)
-            case "BOOKMARK":
-                let object = try decoder.decode(Typed<BookmarkObject>.self, from: data).object
-                return .bookmark(resourceVersion: object.metadata?.resourceVersion ?? "")
-            case "ERROR":
-                var status = try decoder.decode(Typed<Status>.self, from: data).object
-                if status.code == nil, status.reason == "Expired" || status.reason == "Gone" { status.code = 410 }
-                throw KubeAPIError.status(status)
-            default:
-                return nil
-            }
-        } catch let error as KubeAPIError {
-            throw error
+            decoded = try JSONDecoder().decode(Line<T>.self, from: data)
         } catch {
             let preview = String(decoding: line.readableBytesView.prefix(200), as: UTF8.self)
             throw KubeAPIError.decoding(message: "watch event of \(T.plural) is not valid: \(preview)", underlying: error)
+        }
+        switch decoded {
+        case .event(let event): return event
+        case .unknown: return nil
+        case .error(var status):
+            if status.code == nil, status.reason == "Expired" || status.reason == "Gone" { status.code = 410 }
+            throw KubeAPIError.status(status)
         }
     }
 }

@@ -111,8 +111,8 @@ public actor EventRecorder {
         event.reportingInstance = host ?? ""
         for attempt in 1...2 {
             do {
-                let created = try await client.create(event)
-                seen[key] = Seen(name: created.metadata.name, namespace: namespace, count: 1, lastSeen: timestamp)
+                let created = try await client.createReturningMetadata(event)
+                seen[key] = Seen(name: created.name, namespace: namespace, count: 1, lastSeen: timestamp)
                 trimCache(now: timestamp)
                 return
             } catch let error as KubeAPIError where error.isAlreadyExists && attempt == 1 {

@@ -258,17 +258,20 @@ struct ServiceAllocation {
 }
 
 /// A multiset with `Set`'s `contains`/`insert` vocabulary, for values several objects may hold.
+/// It reads through to the store's running counts and keeps its own changes apart, so building one
+/// for a request never copies the store's table (a copy per create made 10,000 creates quadratic).
 struct UseCounts<T: Hashable> {
-    private var counts: [T: Int]
+    private let base: [T: Int]
+    private var delta: [T: Int] = [:]
 
-    init(_ counts: [T: Int]) { self.counts = counts }
+    init(_ counts: [T: Int]) { self.base = counts }
 
-    func contains(_ value: T) -> Bool { (counts[value] ?? 0) > 0 }
+    func contains(_ value: T) -> Bool { (base[value] ?? 0) + (delta[value] ?? 0) > 0 }
 
-    mutating func insert(_ value: T) { counts[value, default: 0] += 1 }
+    mutating func insert(_ value: T) { delta[value, default: 0] += 1 }
 
     mutating func remove(_ value: T) {
-        let n = (counts[value] ?? 0) - 1
-        counts[value] = n > 0 ? n : nil
+        guard contains(value) else { return }
+        delta[value, default: 0] -= 1
     }
 }
