@@ -112,6 +112,19 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The speaker: reconcile Services/EndpointSlices/Nodes/config -> per-IP election ->
+        // announce (layer 2 now, BGP later); membership over UDP; publish state on a node Lease.
+        // Core/ is pure decision logic; Runtime/ is the Kubernetes and network glue.
+        .target(
+            name: "LBSpeaker",
+            dependencies: [
+                "LBCore", "LBWire", "LBProtocols", "LBNet", "KubeAPI", "LBObservability",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "lb-controller",
             dependencies: [
@@ -144,6 +157,10 @@ let package = Package(
             dependencies: ["LBCore", "LBTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "LBCtlKitTests", dependencies: ["LBCtlKit", "LBCore"]),
+        .testTarget(
+            name: "LBSpeakerTests",
+            dependencies: ["LBSpeaker", "LBCore", "KubeAPI", "LBTestSupport"]
+        ),
         .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer", "LBTestSupport"]),
         .testTarget(
             name: "LBNetTests",

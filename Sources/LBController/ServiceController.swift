@@ -302,37 +302,32 @@ public actor ServiceController: ServiceLifecycle.Service {
         let ns = svc.metadata.namespace ?? "default"
         let name = svc.metadata.name
         var failed = false
+        let annotation: JSONValue? = d.poolAnnotation.map { pool in pool.map { .string($0) } ?? .null }
         if case .set(let ips) = d.status {
+            // One write carries the status and the pool annotation: a write to a Service's /status
+            // keeps metadata changes (the API server only resets the spec there, and Kubernetes'
+            // own service controller patches finalizers the same way), so the annotation needs no
+            // request of its own. The patch is conditional on the resourceVersion we decided on.
             let desired = LoadBalancerStatus.ironLB(ips)
             do {
                 do {
-                    // A merge patch of just the ingress list, conditional on the resourceVersion we
-                    // decided on (a stale one answers 409). Cheaper than a PUT of the whole Service
-                    // and its answer, which matters at 10,000 Services.
-                    let ingress: JSONValue =
-                        desired.ingress.isEmpty
-                        ? .null
-                        : .array(
-                            desired.ingress.map { entry in
-                                var member: [String: JSONValue] = [:]
-                                if let ip = entry.ip { member["ip"] = .string(ip) }
-                                if let mode = entry.ipMode { member["ipMode"] = .string(mode.rawValue) }
-                                return .object(member)
-                            })
-                    var metadata: [String: JSONValue] = [:]
-                    if let version = svc.metadata.resourceVersion { metadata["resourceVersion"] = .string(version) }
-                    let patch: JSONValue = .object([
-                        "metadata": .object(metadata),
-                        "status": .object(["loadBalancer": .object(["ingress": ingress])]),
-                    ])
                     _ = try await client.patchStatusReturningMetadata(
-                        KubeAPI.Service.self, namespace: ns, name: name, patch: patch, type: .merge)
+                        KubeAPI.Service.self, namespace: ns, name: name,
+                        patch: Self.statusPatch(desired, annotation: annotation, resourceVersion: svc.metadata.resourceVersion),
+                        type: .merge)
                 } catch let e as KubeAPIError where e.isConflict {
                     // Our cached copy was stale: write on a fresh read, unless it already says so.
                     try await client.modifyStatus(KubeAPI.Service.self, namespace: ns, name: name) { s in
-                        if s.status.loadBalancer.isEquivalent(to: desired) { return false }
-                        s.status.loadBalancer = desired
-                        return true
+                        var changed = false
+                        if !s.status.loadBalancer.isEquivalent(to: desired) {
+                            s.status.loadBalancer = desired
+                            changed = true
+                        }
+                        if let annotation, s.metadata.annotations[ServiceAnnotations.assignedPool] != annotation.stringValue {
+                            s.metadata.annotations[ServiceAnnotations.assignedPool] = annotation.stringValue
+                            changed = true
+                        }
+                        return changed
                     }
                 }
                 metrics.wrote()
@@ -345,11 +340,9 @@ public actor ServiceController: ServiceLifecycle.Service {
                 metrics.writeFailed()
                 failed = true
             }
-        }
-        if let pool = d.poolAnnotation {
-            let value: JSONValue = pool.map { .string($0) } ?? .null
+        } else if let annotation {
             let patch: JSONValue = .object([
-                "metadata": .object(["annotations": .object([ServiceAnnotations.assignedPool: value])])
+                "metadata": .object(["annotations": .object([ServiceAnnotations.assignedPool: annotation])])
             ])
             do {
                 _ = try await client.patchReturningMetadata(
@@ -374,5 +367,27 @@ public actor ServiceController: ServiceLifecycle.Service {
         }
         if failed { try? await Task.sleep(for: .milliseconds(500)) }
         return failed
+    }
+
+    /// The JSON merge patch for `/status`: the ingress list (null clears it), the pool annotation
+    /// when it changes (null removes it), and `resourceVersion` as a precondition.
+    static func statusPatch(_ desired: LoadBalancerStatus, annotation: JSONValue?, resourceVersion: String?) -> JSONValue {
+        let ingress: JSONValue =
+            desired.ingress.isEmpty
+            ? .null
+            : .array(
+                desired.ingress.map { entry in
+                    var member: [String: JSONValue] = [:]
+                    if let ip = entry.ip { member["ip"] = .string(ip) }
+                    if let mode = entry.ipMode { member["ipMode"] = .string(mode.rawValue) }
+                    return .object(member)
+                })
+        var metadata: [String: JSONValue] = [:]
+        if let resourceVersion { metadata["resourceVersion"] = .string(resourceVersion) }
+        if let annotation { metadata["annotations"] = .object([ServiceAnnotations.assignedPool: annotation]) }
+        return .object([
+            "metadata": .object(metadata),
+            "status": .object(["loadBalancer": .object(["ingress": ingress])]),
+        ])
     }
 }

@@ -61,6 +61,25 @@ import Testing
         await lab.shutdown()
     }
 
+    /// Status and pool annotation travel in one conditional /status patch; when it answers 409
+    /// (someone wrote the Service meanwhile), both are written again on a fresh read.
+    @Test func statusAndAnnotationSurviveAConflict() async throws {
+        let lab = try await ControllerLab.start()
+        lab.server.addFault(
+            FaultRule(
+                method: "PATCH", pathPrefix: "/api/v1/namespaces/default/services/contended/status",
+                error: .conflict(.services, name: "contended"), remaining: 1))
+        let c = lab.startController(identity: "c1")
+        try await lab.createService("contended")
+        #expect(try await lab.waitForIPs("contended") == ["192.0.2.0"])
+        let svc = try await lab.service("contended")
+        #expect(svc.metadata.annotations[ServiceAnnotations.assignedPool] == "default")
+        #expect(svc.status.loadBalancer.ingress.first?.ipMode == .vip)
+        #expect(lab.server.requestCount("update", "services/status") >= 1)  // the fresh-read retry ran
+        await c.stop()
+        await lab.shutdown()
+    }
+
     @Test func sharingAllowedAndRefused() async throws {
         let lab = try await ControllerLab.start(config: Self.poolsConfig)
         let c = lab.startController(identity: "c1")
@@ -120,7 +139,7 @@ import Testing
                 #expect(try await lab.ingressIPs(n) == before[n], "round \(round): \(n) moved")
             }
             // Zero changes: no status or annotation writes at all.
-            #expect(lab.server.requestCount("PUT", "services/status") == 0, "round \(round)")
+            #expect(lab.server.requestCount("update", "services/status") == 0, "round \(round)")
             #expect(lab.server.requestCount("PATCH", "services") == 0, "round \(round)")
         }
         await c.stop()

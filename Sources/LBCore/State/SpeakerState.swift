@@ -1,0 +1,192 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The state one speaker publishes for `lbctl status` and `lbctl explain`: which IPs it
+/// announces and how, why it does not announce the others, and which speakers it sees alive.
+///
+/// The speaker writes it as JSON (`jsonData()`) into the annotation `annotationKey` of its node's
+/// Lease in the IronLB namespace; lbctl reads it back with `decode(_:)`, so lbctl needs no access
+/// to the nodes. The document is versioned: a reader refuses a version it does not know with a
+/// clear error instead of showing half-understood fields.
+///
+/// Encoding is canonical: keys sorted, lists sorted, so an unchanged state encodes to identical
+/// bytes and the speaker can skip the API write when nothing changed. Field names are part of the
+/// contract with lbctl of other versions: rename nothing without bumping `currentVersion`.
+public struct SpeakerState: Sendable, Hashable, Codable {
+    /// The document version this build writes and the only one it reads.
+    public static let currentVersion = 1
+    /// The Lease annotation that carries the document.
+    public static let annotationKey = "ironlb.dev/speaker-state"
+
+    /// Always `currentVersion` in documents this build writes.
+    public var version: Int
+    /// The node this speaker runs on.
+    public var node: String
+    /// The address (`host:port`) this speaker uses in the membership protocol, or nil when it has
+    /// not joined yet.
+    public var memberAddress: String?
+    /// The speakers (node names) this speaker sees as live members, itself included once joined.
+    public var liveMembers: [String]
+    /// Every Service IP this speaker knows of, announced or not.
+    public var ips: [AddressState]
+
+    /// One Service IP as this speaker sees it.
+    public struct AddressState: Sendable, Hashable, Codable {
+        /// The IP, in canonical text form (RFC 5952 for IPv6).
+        public var ip: IPAddress
+        /// The address pool holding the IP; nil when it is in none.
+        public var pool: String?
+        /// The Services using the IP, as `namespace/name`.
+        public var services: [String]
+        /// How the IP is made reachable: the pool's protocol (`layer2`, `bgp`); nil when the IP
+        /// is in no pool.
+        public var `protocol`: PoolProtocol?
+        /// Whether this node announces the IP.
+        public var announced: Bool
+        /// The node that announces the IP as this speaker computes it (layer2), or nil when none
+        /// is eligible or the protocol elects no single owner. Speakers that disagree here see
+        /// different members or Nodes: `lbctl status` shows it as a split view.
+        public var owner: String?
+        /// The interfaces this node announces the IP on; empty when it does not announce it, or
+        /// (with `announced` true) on every interface with an address in the IP's subnet.
+        public var interfaces: [String]
+        /// Why this node does not announce the IP, most basic first; empty when it does.
+        public var reasons: [Reason]
+
+        public init(
+            ip: IPAddress, pool: String?, services: [String], protocol: PoolProtocol?, announced: Bool,
+            owner: String?, interfaces: [String], reasons: [Reason]
+        ) {
+            self.ip = ip
+            self.pool = pool
+            self.services = services
+            self.protocol = `protocol`
+            self.announced = announced
+            self.owner = owner
+            self.interfaces = interfaces
+            self.reasons = reasons
+        }
+    }
+
+    /// A reason, in the form every reader can show: a stable `code` (for scripts, metrics labels)
+    /// and a `message` in the user's words saying what to change.
+    public struct Reason: Sendable, Hashable, Codable {
+        public var code: String
+        public var message: String
+
+        public init(code: String, message: String) {
+            self.code = code
+            self.message = message
+        }
+    }
+
+    /// A document of the current version. Lists are put in canonical order here (members,
+    /// services and interfaces by name, IPs by address, IPv4 first); reasons keep their order,
+    /// which carries meaning.
+    public init(node: String, memberAddress: String?, liveMembers: [String], ips: [AddressState]) {
+        self.version = Self.currentVersion
+        self.node = node
+        self.memberAddress = memberAddress
+        self.liveMembers = liveMembers
+        self.ips = ips
+        self = normalized()
+    }
+
+    enum CodingKeys: String, CodingKey { case version, node, memberAddress, liveMembers, ips }
+
+    /// Checks `version` before anything else, so a document from a newer speaker fails with a
+    /// message that says so rather than with a confusing error about some renamed field.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let version = try c.decode(Int.self, forKey: .version)
+        guard version == Self.currentVersion else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .version, in: c, debugDescription: SpeakerStateError.unsupportedVersion(version).description)
+        }
+        self.version = version
+        node = try c.decode(String.self, forKey: .node)
+        memberAddress = try c.decodeIfPresent(String.self, forKey: .memberAddress)
+        liveMembers = try c.decode([String].self, forKey: .liveMembers)
+        ips = try c.decode([AddressState].self, forKey: .ips)
+    }
+
+    /// The same state with every list in canonical order.
+    public func normalized() -> SpeakerState {
+        var copy = self
+        copy.liveMembers.sort()
+        copy.ips = ips.map { entry in
+            var entry = entry
+            entry.services.sort()
+            entry.interfaces.sort()
+            return entry
+        }.sorted { $0.ip < $1.ip }
+        return copy
+    }
+
+    /// The canonical JSON encoding: compact, keys sorted, lists sorted (`normalized()`), so
+    /// equal states give equal bytes. Absent optionals are left out.
+    ///
+    /// Kubernetes limits all annotations of an object to 256 KiB together. One IP takes roughly
+    /// 250-400 bytes (most of it the reason message), so a speaker with more than about 700 IPs
+    /// must check the size before writing.
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(normalized())
+    }
+
+    /// `jsonData()` as text, the form an annotation value takes.
+    public func jsonString() throws -> String {
+        String(decoding: try jsonData(), as: UTF8.self)
+    }
+
+    /// Reads a published document. Throws `SpeakerStateError.unsupportedVersion` for a version
+    /// this build does not know (checked before any other field) and `.malformed` for anything
+    /// that is not a valid document, naming the field at fault.
+    public static func decode(_ data: Data) throws(SpeakerStateError) -> SpeakerState {
+        struct VersionProbe: Decodable { var version: Int? }
+        let decoder = JSONDecoder()
+        let probe: VersionProbe
+        do {
+            probe = try decoder.decode(VersionProbe.self, from: data)
+        } catch {
+            throw .malformed(Self.explain(error))
+        }
+        guard let version = probe.version else { throw .malformed("the document has no \"version\" field") }
+        guard version == currentVersion else { throw .unsupportedVersion(version) }
+        do {
+            return try decoder.decode(SpeakerState.self, from: data)
+        } catch {
+            throw .malformed(Self.explain(error))
+        }
+    }
+
+    /// Reads a published document from an annotation value.
+    public static func decode(_ text: String) throws(SpeakerStateError) -> SpeakerState {
+        try decode(Data(text.utf8))
+    }
+
+    /// A decoding error in a user's words: the field path and what was wrong with it.
+    static func explain(_ error: any Error) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            let text = keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return text.isEmpty ? "the document" : "field \(text.hasPrefix(".") ? String(text.dropFirst()) : text)"
+        }
+        guard let error = error as? DecodingError else { return "\(error)" }
+        switch error {
+        case .typeMismatch(let type, let context):
+            return "\(path(context.codingPath)): expected \(type); \(context.debugDescription)"
+        case .valueNotFound(let type, let context):
+            return "\(path(context.codingPath)): expected \(type), found null"
+        case .keyNotFound(let key, let context):
+            return "\(path(context.codingPath + [key])): required field is missing"
+        case .dataCorrupted(let context):
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}

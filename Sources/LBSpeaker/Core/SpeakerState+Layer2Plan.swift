@@ -1,0 +1,59 @@
+import LBCore
+
+extension SpeakerState {
+    /// The document a speaker publishes for a layer 2 plan.
+    ///
+    /// - Parameters:
+    ///   - plan: this node's plan; its layer2 entries and its skipped IPs both become `ips`.
+    ///   - memberAddress: this speaker's membership address (`host:port`), nil before it joins.
+    ///   - liveMembers: the speakers the membership protocol sees alive.
+    ///   - interfaces: the interfaces the runtime actually announces each IP on, when it knows
+    ///     them; an announced IP missing here shows its pool's `interfaces` (empty: every
+    ///     interface with an address in the IP's subnet).
+    public init(
+        plan: Layer2Plan, memberAddress: String?, liveMembers: Set<String>, interfaces: [IPAddress: [String]] = [:]
+    ) {
+        var ips: [AddressState] = []
+        ips.reserveCapacity(plan.entries.count + plan.skipped.count)
+        for e in plan.entries {
+            var reasons = e.reasons.map(Reason.init)
+            if !e.announced && !plan.localNodeKnown { reasons.insert(.nodeNotFound, at: 0) }
+            ips.append(
+                AddressState(
+                    ip: e.ip, pool: e.pool, services: e.services.map(\.description), protocol: .layer2,
+                    announced: e.announced, owner: e.owner,
+                    interfaces: e.announced ? interfaces[e.ip] ?? e.interfaces : [], reasons: reasons))
+        }
+        for s in plan.skipped {
+            let proto: PoolProtocol? =
+                switch s.reason {
+                case .noPool: nil
+                case .notLayer2(_, let p): p
+                }
+            ips.append(
+                AddressState(
+                    ip: s.ip, pool: s.reason.pool, services: s.services.map(\.description), protocol: proto,
+                    announced: false, owner: nil, interfaces: [], reasons: [Reason(s.reason)]))
+        }
+        self.init(node: plan.node, memberAddress: memberAddress, liveMembers: Array(liveMembers), ips: ips)
+    }
+}
+
+extension SpeakerState.Reason {
+    /// An election reason, with its stable code and its description.
+    public init(_ reason: NotAnnouncingReason) {
+        self.init(code: reason.code, message: reason.description)
+    }
+
+    /// A reason layer 2 does not handle an IP at all.
+    public init(_ reason: Layer2SkipReason) {
+        self.init(code: reason.code, message: reason.description)
+    }
+
+    /// This node is not among the Nodes the speaker knows, so it cannot be elected.
+    public static let nodeNotFound = SpeakerState.Reason(
+        code: "nodeNotFound",
+        message: "the speaker does not see a Node object with this node's name (not in its cache yet, or "
+            + "deleted), so the node's labels and conditions are unknown and it announces nothing; check that "
+            + "the speaker's node name matches the Node's metadata.name")
+}
