@@ -135,6 +135,15 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "lb-speaker",
+            dependencies: [
+                "LBSpeaker", "KubeAPI", "LBObservability", "LBCore", "LBNet",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
             name: "kube-test-server",
             dependencies: ["KubeTestServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
@@ -159,7 +168,12 @@ let package = Package(
         .testTarget(name: "LBCtlKitTests", dependencies: ["LBCtlKit", "LBCore"]),
         .testTarget(
             name: "LBSpeakerTests",
-            dependencies: ["LBSpeaker", "LBCore", "KubeAPI", "LBTestSupport"]
+            dependencies: [
+                "LBSpeaker", "LBCore", "LBNet", "LBProtocols", "LBWire", "KubeAPI", "KubeTestServer", "LBTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer", "LBTestSupport"]),
         .testTarget(
@@ -192,6 +206,11 @@ let package = Package(
         ),
         // A standalone ARP/NDP responder for one interface (a lab and diagnostic tool).
         .executableTarget(name: "l2-responder", dependencies: ["LBNet", "LBCore"]),
+        // A lab of Linux network namespaces (nodes, a client, a switch with a bridge) with real
+        // processes and real probes (arping, ndisc6, tcpdump, the neighbour table): used by
+        // integration tests, benchmarks and the demo. Foundation only.
+        .target(name: "LBLab"),
+        .testTarget(name: "LBLabTests", dependencies: ["LBLab"]),
         // Fixtures and helpers shared by test targets (captured frames, a seeded PRNG); no product.
         .target(name: "LBTestSupport", dependencies: ["LBWire", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(

@@ -70,7 +70,8 @@ public actor ServiceController: ServiceLifecycle.Service {
         self.metrics = metrics
         self.logger = logger
         self.core = ControllerCore(loadBalancerClass: settings.loadBalancerClass)
-        self.services = Informer<KubeAPI.Service>(client: client, logger: logger)
+        self.services = Informer<KubeAPI.Service>(
+            client: client, logger: logger, transform: KubeAPI.Service.trimmedForController)
         self.configMaps = Informer<ConfigMap>(
             client: client, namespace: settings.namespace, fieldSelector: "metadata.name=\(settings.configMapName)",
             logger: logger)

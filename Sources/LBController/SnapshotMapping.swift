@@ -41,3 +41,26 @@ extension LoadBalancerStatus {
         LoadBalancerStatus(ingress: ips.sorted().map { LoadBalancerIngress(ip: $0.description, ipMode: .vip) })
     }
 }
+
+extension KubeAPI.Service {
+    /// The Service as the controller's informer caches it: what `ServiceSnapshot(_:)` reads, plus
+    /// the identity a write or an Event names (namespace, name, uid, resourceVersion). Everything
+    /// else (cluster IPs, labels, port names, node ports, unknown fields) is dropped, which halves
+    /// the cache at 10,000 Services. Nothing the controller sends is built from a cached object:
+    /// status goes out as a patch, and a conflict re-reads the whole Service.
+    static func trimmedForController(_ svc: KubeAPI.Service) -> KubeAPI.Service {
+        var metadata = ObjectMeta(
+            name: svc.metadata.name, namespace: svc.metadata.namespace, annotations: svc.metadata.annotations,
+            uid: svc.metadata.uid, resourceVersion: svc.metadata.resourceVersion)
+        metadata.deletionTimestamp = svc.metadata.deletionTimestamp
+        let spec = ServiceSpec(
+            type: svc.spec.type,
+            ports: svc.spec.ports.map { KubeAPI.ServicePort(protocol: $0.protocol, port: $0.port) },
+            selector: svc.spec.selector, loadBalancerIP: svc.spec.loadBalancerIP,
+            loadBalancerClass: svc.spec.loadBalancerClass, externalTrafficPolicy: svc.spec.externalTrafficPolicy,
+            ipFamilies: svc.spec.ipFamilies, ipFamilyPolicy: svc.spec.ipFamilyPolicy)
+        var status = ServiceStatus()
+        status.loadBalancer = svc.status.loadBalancer
+        return KubeAPI.Service(metadata: metadata, spec: spec, status: status)
+    }
+}

@@ -18,7 +18,8 @@ import Glibc
 /// (`pollInterval`), so `stop()` takes effect within that interval without a wake-up pipe, and
 /// the gratuitous schedule (whose finest step is 250 ms) is served on time. Lifecycle:
 /// `start()` once, `stop()` once; a stopped announcer cannot be restarted (its socket is closed).
-/// Not yet a swift-service-lifecycle `Service`: the speaker wiring will wrap start/stop in one.
+/// The speaker drives announcers through `LBSpeaker.Layer2AnnouncementSink` (one per interface,
+/// created on demand, stopped when the interface has no IPs left).
 public final class Layer2Announcer: Sendable {
     enum Phase: Sendable { case idle, running, stopping, stopped }
 
@@ -67,6 +68,12 @@ public final class Layer2Announcer: Sendable {
     public var counters: Layer2Counters { state.withLock { $0.engine.counters } }
     public var ownedIPs: Set<IPAddress> { state.withLock { $0.engine.ownedIPs } }
 
+    /// The foreign claims on owned IPs seen since the last call (see
+    /// `Layer2Engine.drainForeignAnswers()`), for the speaker to report as events.
+    public func drainForeignAnswers() -> [ForeignAnswer] {
+        state.withLock { $0.engine.drainForeignAnswers() }
+    }
+
     /// Replaces the set of IPs this interface answers for. Removed IPs stop being answered (and
     /// their gratuitous repeats stop) at once; newly owned IPs are announced immediately and then
     /// on the schedule; IPv6 ones get their solicited-node multicast group joined first, so a
@@ -74,9 +81,9 @@ public final class Layer2Announcer: Sendable {
     public func setOwned(_ ips: Set<IPAddress>) {
         state.withLock { state in
             guard state.phase != .stopped else { return }
-            let frames = state.engine.setOwned(ips, at: .now)
+            let announcements = state.engine.replaceOwned(ips, at: .now)
             updateGroups(&state)
-            send(frames, gratuitous: true, &state)
+            sendGratuitous(announcements, &state)
         }
     }
 
@@ -126,8 +133,8 @@ public final class Layer2Announcer: Sendable {
             var pfd = pollfd(fd: socket.fileDescriptor, events: Int16(POLLIN), revents: 0)
             if poll(&pfd, 1, timeoutMS) > 0 { drain() }
             state.withLock { state in
-                let frames = state.engine.due(at: .now)
-                send(frames, gratuitous: true, &state)
+                let announcements = state.engine.dueAnnouncements(at: .now)
+                sendGratuitous(announcements, &state)
             }
         }
         finished.signal()
@@ -148,7 +155,7 @@ public final class Layer2Announcer: Sendable {
             guard let received else { return }
             state.withLock { state in
                 let conflictsBefore = state.engine.counters.foreignAnswers
-                guard let reply = state.engine.receive(received.frame, strippedVLAN: received.strippedVLAN) else {
+                guard let reply = state.engine.answer(received.frame, strippedVLAN: received.strippedVLAN) else {
                     if state.engine.counters.foreignAnswers != conflictsBefore,
                         case .conflict(let ip, let foreignMAC) = state.engine.lastForeignAnswer
                     {
@@ -158,20 +165,33 @@ public final class Layer2Announcer: Sendable {
                     }
                     return
                 }
-                send([reply], gratuitous: false, &state)
+                if send(reply.frame, &state) {
+                    state.engine.counters.responsesSent += 1
+                    if let ip = reply.ip { state.engine.counters.responsesSentByIP[ip, default: 0] += 1 }
+                }
             }
         }
     }
 
-    private func send(_ frames: [ByteBuffer], gratuitous: Bool, _ state: inout State) {
-        for frame in frames {
-            do {
-                try socket.send(frame)
-                if gratuitous { state.engine.counters.gratuitousSent += 1 } else { state.engine.counters.responsesSent += 1 }
-            } catch {
-                state.engine.counters.sendErrors += 1
-                logger.warning("sending a frame failed", metadata: ["l2.error": "\(error)"])
+    private func sendGratuitous(_ announcements: [Layer2Engine.Announcement], _ state: inout State) {
+        for announcement in announcements {
+            for frame in announcement.frames {
+                guard send(frame, &state) else { continue }
+                state.engine.counters.gratuitousSent += 1
+                state.engine.counters.gratuitousSentByIP[announcement.ip, default: 0] += 1
             }
+        }
+    }
+
+    /// Sends one frame; false (counted and logged) when the kernel refuses it.
+    private func send(_ frame: ByteBuffer, _ state: inout State) -> Bool {
+        do {
+            try socket.send(frame)
+            return true
+        } catch {
+            state.engine.counters.sendErrors += 1
+            logger.warning("sending a frame failed", metadata: ["l2.error": "\(error)"])
+            return false
         }
     }
 

@@ -1,3 +1,5 @@
+import LBCore
+
 /// What a `Layer2Announcer` has done, for metrics and for `l2-responder`'s exit summary.
 public struct Layer2Counters: Hashable, Sendable, CustomStringConvertible {
     /// Frames the kernel filter passed to us (ARP, ICMPv6 NS/NA).
@@ -15,6 +17,15 @@ public struct Layer2Counters: Hashable, Sendable, CustomStringConvertible {
     public var receiveErrors = 0
     /// Frames not answered, by `Layer2DropReason.label` (plus "unknownEtherType").
     public var drops: [String: Int] = [:]
+    /// Per owned IP, MetalLB's `metallb_layer2_requests_received{ip}`: ARP requests and neighbor
+    /// solicitations for the IP that were answered (a reply was decided; sending may still fail).
+    public var requestsReceivedByIP: [IPAddress: Int] = [:]
+    /// Per IP, `metallb_layer2_responses_sent{ip}`: replies handed to the kernel.
+    public var responsesSentByIP: [IPAddress: Int] = [:]
+    /// Per IP, `metallb_layer2_gratuitous_sent{ip}`: gratuitous ARP / unsolicited NA frames sent.
+    public var gratuitousSentByIP: [IPAddress: Int] = [:]
+    /// Per IP, how often a foreign MAC claimed it (the per-IP split of `foreignAnswers`).
+    public var foreignAnswersByIP: [IPAddress: Int] = [:]
 
     public init() {}
 

@@ -1,0 +1,169 @@
+import KubeAPI
+import LBCore
+import LBNet
+import Logging
+
+/// Recomputing the plan and carrying it out: interfaces per IP, the sink, metrics, the
+/// published state; and the once-a-second housekeeping (interfaces, counters, foreign answers).
+extension Speaker {
+    /// Recomputes the plan if an input changed and applies it. Synchronous on purpose: nothing
+    /// else runs on this actor between the decision and `announce`.
+    func reconcileIfDirty() {
+        guard dirty, !stopping, syncedInformers.count == Self.informerCount else { return }
+        dirty = false
+        let node = configuration.nodeName
+        let newPlan = SpeakerCore.layer2Plan(
+            config: config ?? Config(), services: Array(speakerServices.values), readyEndpoints: endpoints.readyNodes,
+            nodes: Array(speakerNodes.values), liveSpeakers: liveMembers, node: node)
+
+        var newOwned: [String: Set<IPAddress>] = [:]
+        var newInterfaces: [IPAddress: [String]] = [:]
+        for entry in newPlan.announcedEntries {
+            let selection = AnnounceInterfaces.select(
+                for: entry.ip, among: interfaceList, poolInterfaces: entry.interfaces.isEmpty ? nil : entry.interfaces)
+            newInterfaces[entry.ip] = selection.chosen
+            for interface in selection.chosen { newOwned[interface, default: []].insert(entry.ip) }
+            if selection.chosen.isEmpty {
+                if warnedWithoutInterface.insert(entry.ip).inserted {
+                    logger.warning(
+                        "this node owns an IP but has no interface to announce it on",
+                        metadata: [
+                            "ip": "\(entry.ip)", "pool": "\(entry.pool)", "interfaces": "\(selection)",
+                            "services": "\(entry.services.map(\.description))",
+                        ])
+                }
+            } else {
+                warnedWithoutInterface.remove(entry.ip)
+            }
+        }
+        warnedWithoutInterface.formIntersection(newPlan.announced)
+
+        let previous = plan
+        plan = newPlan
+        if newOwned != owned {
+            sink.announce(newOwned)
+            owned = newOwned
+        }
+        ipInterfaces = newInterfaces
+        logChanges(from: previous, to: newPlan)
+        var series = Set<SpeakerMetrics.AnnouncedKey>()
+        for entry in newPlan.announcedEntries {
+            for service in entry.services { series.insert(.init(ip: entry.ip, service: service)) }
+        }
+        metrics.setAnnounced(series, node: node)
+        publishState()
+    }
+
+    /// Hands the current state to the Lease publisher (written when its bytes changed).
+    func publishState() {
+        guard let memberAddress, let plan, !stopping else { return }
+        let address = MemberAddress.format(memberAddress)
+        let state = SpeakerState(plan: plan, memberAddress: address, liveMembers: liveMembers, interfaces: ipInterfaces)
+        do {
+            publisher.update(SpeakerLease.Content(memberAddress: address, state: try state.jsonString()))
+        } catch {
+            logger.error("cannot encode the published speaker state", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// One info line per IP taken or given up (a summary past 20, the details at debug).
+    private func logChanges(from old: Layer2Plan?, to new: Layer2Plan) {
+        let before = old?.announced ?? []
+        let taken = new.announced.subtracting(before).sorted()
+        let released = before.subtracting(new.announced).sorted()
+        guard !taken.isEmpty || !released.isEmpty else { return }
+        let detailed = taken.count + released.count <= 20
+        for ip in taken {
+            let metadata: Logger.Metadata = [
+                "ip": "\(ip)", "interfaces": "\(ipInterfaces[ip] ?? [])",
+                "services": "\(new.services(for: ip).map(\.description))",
+            ]
+            if detailed { logger.info("announcing", metadata: metadata) } else { logger.debug("announcing", metadata: metadata) }
+        }
+        for ip in released {
+            let entry = new.entry(for: ip)
+            let metadata: Logger.Metadata = [
+                "ip": "\(ip)", "owner": "\(entry?.owner ?? "<none>")",
+                "reasons": "\(entry?.reasons.map(\.code) ?? [new.skipped(for: ip)?.reason.code ?? "notAService"])",
+            ]
+            if detailed {
+                logger.info("stopped announcing", metadata: metadata)
+            } else {
+                logger.debug("stopped announcing", metadata: metadata)
+            }
+        }
+        if !detailed {
+            logger.info(
+                "announcements changed",
+                metadata: ["taken": "\(taken.count)", "released": "\(released.count)", "announced": "\(new.announced.count)"])
+        }
+    }
+
+    // MARK: Housekeeping
+
+    /// Every `housekeepingInterval`: re-read the interfaces, collect announcer counters and
+    /// foreign answers, and copy the membership counters into the metrics.
+    func housekeeping() async {
+        while !Task.isCancelled && !stopping {
+            try? await Task.sleep(for: configuration.housekeepingInterval)
+            guard !Task.isCancelled, !stopping else { return }
+            refreshInterfaces()
+            if let transport { metrics.record(transport.counters) }
+            await reportActivity()
+        }
+    }
+
+    /// Reads the interfaces; a change (link up/down, address added, interface created or
+    /// removed) recomputes at once. A read error keeps the last list (logged once).
+    func refreshInterfaces() {
+        let list: [InterfaceInfo]
+        do {
+            list = try readInterfaces()
+        } catch {
+            let text = "\(error)"
+            if interfaceReadError != text {
+                interfaceReadError = text
+                logger.error("cannot list the network interfaces; keeping the last list", metadata: ["error": "\(text)"])
+            }
+            return
+        }
+        interfaceReadError = nil
+        guard list != interfaceList else { return }
+        let old = Dictionary(interfaceList.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let new = Dictionary(list.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let appeared = new.keys.filter { old[$0] == nil }.sorted()
+        let vanished = old.keys.filter { new[$0] == nil }.sorted()
+        let changed = new.keys.filter { old[$0] != nil && old[$0] != new[$0] }.sorted()
+        interfaceList = list
+        if !old.isEmpty {
+            logger.info(
+                "network interfaces changed",
+                metadata: ["appeared": "\(appeared)", "vanished": "\(vanished)", "changed": "\(changed)"])
+        }
+        dirty = true
+        reconcileIfDirty()
+    }
+
+    /// Counter increments into the metrics; each foreign claim logged and recorded as a
+    /// Warning Event on every Service using the IP (repeats are counted on one Event).
+    private func reportActivity() async {
+        let activity = sink.drainActivity()
+        metrics.record(activity)
+        for claim in activity.foreignClaims.sorted(by: { ($0.ip, $0.mac) < ($1.ip, $1.mac) }) {
+            let keys = plan?.services(for: claim.ip) ?? []
+            logger.warning(
+                "another host answers for an IP this node announces; not fighting over it",
+                metadata: [
+                    "ip": "\(claim.ip)", "foreign-mac": "\(claim.mac)", "interface": "\(claim.interface)",
+                    "services": "\(keys.map(\.description))",
+                ])
+            let message =
+                "\(claim.mac) answers ARP/NDP for \(claim.ip), which node \(configuration.nodeName) announces on "
+                + "\(claim.interface): another device uses this address. Remove it there; IronLB does not fight over it."
+            for key in keys {
+                guard let svc = await services.get(namespace: key.namespace, name: key.name) else { continue }
+                await recorder.record(for: svc, type: .warning, reason: Self.foreignAnswerEventReason, message: message)
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import LBCore
+import LBNet
+import LBProtocols
+import Prometheus
+import Synchronization
+
+/// The speaker's Prometheus metrics. MetalLB's names and labels are kept where MetalLB has the
+/// metric (`metallb_layer2_*{ip}`, `metallb_speaker_announced{ip,node,protocol,service}`), so
+/// existing dashboards keep working; IronLB's own are prefixed `ironlb_speaker_`.
+public final class SpeakerMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+
+    private let members: Gauge
+    private let configStale: Gauge
+    private let failovers: Counter
+    private let drops: [MembershipDropReason: Counter]
+    private let lastTransport = Mutex(MembershipTransportCounters())
+    private let perIP = Mutex<[IPAddress: IPCounters]>([:])
+    private let announcedGauges = Mutex<[AnnouncedKey: Gauge]>([:])
+
+    private struct IPCounters {
+        var requests: Counter
+        var responses: Counter
+        var gratuitous: Counter
+        var foreign: Counter
+    }
+
+    /// One `metallb_speaker_announced` series.
+    struct AnnouncedKey: Sendable, Hashable {
+        var ip: IPAddress
+        var service: ServiceKey
+
+        init(ip: IPAddress, service: ServiceKey) {
+            self.ip = ip
+            self.service = service
+        }
+    }
+
+    /// Registers every unlabelled metric (and the drop counters for every reason, at 0) in
+    /// `registry`; per-IP series appear when an IP first has activity.
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        members = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                namespace: "ironlb", subsystem: "speaker", metricName: "members", unitName: "",
+                helpText: "Speakers the membership protocol sees alive, this one included"))
+        configStale = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                namespace: "ironlb", subsystem: "speaker", metricName: "config_stale", unitName: "",
+                helpText: "1 if the last ConfigMap was rejected (invalid or missing) and an older config is in force"))
+        failovers = registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "ironlb", subsystem: "speaker", metricName: "failovers", unitName: "total",
+                helpText: "Peers declared dead by the failure detector (each one moves that peer's IPs)"))
+        var drops: [MembershipDropReason: Counter] = [:]
+        for reason in MembershipDropReason.allCases {
+            drops[reason] = registry.makeCounter(
+                descriptor: MetricNameDescriptor(
+                    namespace: "ironlb", subsystem: "speaker", metricName: "membership_drops", unitName: "total",
+                    helpText: "Membership datagrams that changed nothing, per reason (forged, replayed, stray, ...)"),
+                labels: [("reason", reason.rawValue)])
+        }
+        self.drops = drops
+    }
+
+    func setMembers(_ count: Int) { members.set(to: Double(count)) }
+    func setConfigStale(_ stale: Bool) { configStale.set(to: stale ? 1 : 0) }
+
+    /// Adds the transport's counter increments since the last call.
+    func record(_ counters: MembershipTransportCounters) {
+        lastTransport.withLock { last in
+            let newFailovers = counters.failovers - last.failovers
+            if newFailovers > 0 { failovers.increment(by: Int64(newFailovers)) }
+            for (reason, count) in counters.drops {
+                let d = count - last.drops[reason, default: 0]
+                if d > 0 { drops[reason]?.increment(by: Int64(d)) }
+            }
+            last = counters
+        }
+    }
+
+    /// Adds layer 2 counter increments.
+    func record(_ activity: Layer2Activity) {
+        guard !activity.isEmpty else { return }
+        perIP.withLock { table in
+            func counters(_ ip: IPAddress) -> IPCounters {
+                if let c = table[ip] { return c }
+                let labels = [("ip", ip.description)]
+                let c = IPCounters(
+                    requests: registry.makeCounter(
+                        descriptor: MetricNameDescriptor(
+                            namespace: "metallb", subsystem: "layer2", metricName: "requests_received", unitName: "",
+                            helpText: "Number of layer2 requests received for owned IPs"),
+                        labels: labels),
+                    responses: registry.makeCounter(
+                        descriptor: MetricNameDescriptor(
+                            namespace: "metallb", subsystem: "layer2", metricName: "responses_sent", unitName: "",
+                            helpText: "Number of layer2 responses sent for owned IPs"),
+                        labels: labels),
+                    gratuitous: registry.makeCounter(
+                        descriptor: MetricNameDescriptor(
+                            namespace: "metallb", subsystem: "layer2", metricName: "gratuitous_sent", unitName: "",
+                            helpText: "Number of gratuitous layer2 packets sent for owned IPs"),
+                        labels: labels),
+                    foreign: registry.makeCounter(
+                        descriptor: MetricNameDescriptor(
+                            namespace: "ironlb", subsystem: "speaker", metricName: "foreign_answers", unitName: "total",
+                            helpText: "Frames in which another MAC claimed an IP this node announces"),
+                        labels: labels))
+                table[ip] = c
+                return c
+            }
+            for (ip, n) in activity.requestsReceived { counters(ip).requests.increment(by: Int64(n)) }
+            for (ip, n) in activity.responsesSent { counters(ip).responses.increment(by: Int64(n)) }
+            for (ip, n) in activity.gratuitousSent { counters(ip).gratuitous.increment(by: Int64(n)) }
+            for (ip, n) in activity.foreignAnswers { counters(ip).foreign.increment(by: Int64(n)) }
+        }
+    }
+
+    /// Sets `metallb_speaker_announced` to 1 for exactly `announced` (one series per IP and
+    /// Service using it) and unregisters the series no longer announced.
+    func setAnnounced(_ announced: Set<AnnouncedKey>, node: String) {
+        announcedGauges.withLock { gauges in
+            for key in announced where gauges[key] == nil {
+                let gauge = registry.makeGauge(
+                    descriptor: MetricNameDescriptor(
+                        namespace: "metallb", subsystem: "speaker", metricName: "announced", unitName: "",
+                        helpText: "Services being announced from this node. This is desired state, it does not guarantee "
+                            + "that the routing protocols have converged."),
+                    labels: [
+                        ("ip", key.ip.description), ("node", node), ("protocol", "layer2"),
+                        ("service", key.service.description),
+                    ])
+                gauge.set(to: 1)
+                gauges[key] = gauge
+            }
+            for (key, gauge) in gauges where !announced.contains(key) {
+                registry.unregisterGauge(gauge)
+                gauges[key] = nil
+            }
+        }
+    }
+}
