@@ -28,9 +28,9 @@ bench-allocator:
 ## 10k Services at full speed and at 100/s, restart time and RSS (takes about 3 minutes).
 bench-controller:
 	$(SWIFT) build -c release --product kube-test-server
-	$(SWIFT) build -c release --product lb-controller
 	$(SWIFT) build -c release --product controller-bench
-	.build/release/controller-bench .build/release
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-static --product lb-controller
+	.build/release/controller-bench .build/release .build-static/release
 
 ## The local demo (what exists today): kube-test-server, two lb-controller replicas, the real
 ## kubectl; sample config and Services, an invalid config refused, the leader killed and the

@@ -77,6 +77,7 @@ struct LBControllerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        ProcessMemory.limitMallocArenas(environment: ProcessInfo.processInfo.environment)
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

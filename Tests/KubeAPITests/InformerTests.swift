@@ -8,13 +8,13 @@ actor EventLog<T: KubeObject> {
     private(set) var entries: [String] = []
 
     /// Starts consuming `stream` (until it finishes).
-    static func start(_ stream: AsyncStream<InformerEvent<T>>) -> EventLog {
+    static func start(_ stream: InformerEvents<T>) -> EventLog {
         let log = EventLog()
         Task { await log.consume(stream) }
         return log
     }
 
-    private func consume(_ stream: AsyncStream<InformerEvent<T>>) async {
+    private func consume(_ stream: InformerEvents<T>) async {
         for await event in stream {
             switch event {
             case .added(let object): entries.append("added \(object.metadata.name)")

@@ -107,15 +107,18 @@ public actor Informer<T: KubeObject> {
         cache.sorted { $0.key < $1.key }.map(\.value.object)
     }
 
-    /// A new stream of events for one subscriber: first `.added` for every cached object (and
-    /// `.synced` if the informer has synced), then every change, in order. The stream finishes
-    /// when `run()` returns.
-    public func events() -> AsyncStream<InformerEvent<T>> {
+    /// A new sequence of events for one subscriber: first `.added` for every cached object (and
+    /// `.synced` if the informer has synced), then every change, in order. It finishes when
+    /// `run()` returns.
+    ///
+    /// The replay is read lazily from a snapshot of the (boxed) cache rather than copied into the
+    /// stream's buffer up front: a controller restarting with 10,000 Services would otherwise
+    /// hold every one of them twice more, as buffered events, at its peak.
+    public func events() -> InformerEvents<T> {
         let (stream, continuation) = AsyncStream<InformerEvent<T>>.makeStream(bufferingPolicy: .unbounded)
-        for object in list() { continuation.yield(.added(object)) }
-        if synced { continuation.yield(.synced) }
+        let replay = cache.sorted { $0.key < $1.key }.map(\.value)
         subscribers[makeID()] = continuation
-        return stream
+        return InformerEvents(replay: replay, replaySynced: synced, live: stream)
     }
 
     private func makeID() -> Int {
@@ -296,4 +299,38 @@ public actor Informer<T: KubeObject> {
 final class CachedObject<T: Sendable>: Sendable {
     let object: T
     init(_ object: T) { self.object = object }
+}
+
+/// One subscriber's events (see `Informer.events()`): the cache as it was at subscription, then
+/// the live changes.
+public struct InformerEvents<T: KubeObject>: AsyncSequence, Sendable {
+    public typealias Element = InformerEvent<T>
+    let replay: [CachedObject<T>]
+    let replaySynced: Bool
+    let live: AsyncStream<InformerEvent<T>>
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(replay: replay, pendingSynced: replaySynced, live: live.makeAsyncIterator())
+    }
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var replay: [CachedObject<T>]
+        var index = 0
+        var pendingSynced: Bool
+        var live: AsyncStream<InformerEvent<T>>.AsyncIterator
+
+        public mutating func next() async -> InformerEvent<T>? {
+            if index < replay.count {
+                let object = replay[index].object
+                index += 1
+                if index == replay.count { replay = [] }
+                return .added(object)
+            }
+            if pendingSynced {
+                pendingSynced = false
+                return .synced
+            }
+            return await live.next()
+        }
+    }
 }

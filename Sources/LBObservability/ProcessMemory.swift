@@ -1,0 +1,32 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Process-wide memory settings for IronLB's long-running daemons.
+public enum ProcessMemory {
+    /// Caps glibc's malloc arenas (`M_ARENA_MAX`) unless `MALLOC_ARENA_MAX` is set in the
+    /// environment, which then wins.
+    ///
+    /// glibc gives busy threads arenas of their own (up to 8 per core), each keeping freed memory
+    /// for reuse. The daemons' work is serialised on a few actors, so extra arenas buy no
+    /// throughput and only hold memory: with 10,000 Services the controller's peak RSS dropped by
+    /// about 1.5 MiB at 2 arenas. Call it first thing in `main`, before threads start allocating.
+    ///
+    /// - Returns: whether the limit was applied (false on non-glibc systems, or when the
+    ///   environment already decides).
+    @discardableResult
+    public static func limitMallocArenas(to count: Int32 = 2, environment: [String: String]) -> Bool {
+        #if canImport(Glibc)
+        guard environment["MALLOC_ARENA_MAX"] == nil else { return false }
+        // Glibc's Swift module does not export mallopt(3); look it up instead (nil handle is
+        // RTLD_DEFAULT: search the process's global symbols).
+        guard let symbol = dlsym(nil, "mallopt") else { return false }
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+        let mArenaMax: Int32 = -8  // <malloc.h> M_ARENA_MAX
+        return mallopt(mArenaMax, count) == 1
+        #else
+        return false
+        #endif
+    }
+}
