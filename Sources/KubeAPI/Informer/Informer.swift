@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// Keeps a local cache of one resource type in step with the API server, and tells subscribers
 /// what changed.
@@ -302,15 +303,22 @@ final class CachedObject<T: Sendable>: Sendable {
 }
 
 /// One subscriber's events (see `Informer.events()`): the cache as it was at subscription, then
-/// the live changes.
+/// the live changes. Iterate it once (like the `AsyncStream` it wraps): the first iterator takes
+/// the replay, so the objects it covers are not kept alive by this value afterwards.
 public struct InformerEvents<T: KubeObject>: AsyncSequence, Sendable {
     public typealias Element = InformerEvent<T>
-    let replay: [CachedObject<T>]
+    let replay: ReplayBuffer<T>
     let replaySynced: Bool
     let live: AsyncStream<InformerEvent<T>>
 
+    init(replay: [CachedObject<T>], replaySynced: Bool, live: AsyncStream<InformerEvent<T>>) {
+        self.replay = ReplayBuffer(replay)
+        self.replaySynced = replaySynced
+        self.live = live
+    }
+
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(replay: replay, pendingSynced: replaySynced, live: live.makeAsyncIterator())
+        AsyncIterator(replay: replay.take(), pendingSynced: replaySynced, live: live.makeAsyncIterator())
     }
 
     public struct AsyncIterator: AsyncIteratorProtocol {
@@ -333,4 +341,11 @@ public struct InformerEvents<T: KubeObject>: AsyncSequence, Sendable {
             return await live.next()
         }
     }
+}
+
+/// The replayed snapshot, handed over to the first iterator.
+final class ReplayBuffer<T: Sendable>: Sendable {
+    private let objects: Mutex<[CachedObject<T>]>
+    init(_ objects: [CachedObject<T>]) { self.objects = Mutex(objects) }
+    func take() -> [CachedObject<T>] { objects.withLock { taken in defer { taken = [] }; return taken } }
 }
