@@ -211,6 +211,10 @@ let package = Package(
         // integration tests, benchmarks and the demo. Foundation only.
         .target(name: "LBLab"),
         .testTarget(name: "LBLabTests", dependencies: ["LBLab"]),
+        // Integration tests of lb-speaker in layer-2 mode: real lb-speaker, lb-controller and
+        // kube-test-server processes in a network-namespace lab (root only; IRONLB_REQUIRE_LAB=1
+        // makes missing prerequisites fail).
+        .testTarget(name: "SpeakerLabTests", dependencies: ["LBLab", "LBCore"]),
         // Fixtures and helpers shared by test targets (captured frames, a seeded PRNG); no product.
         .target(name: "LBTestSupport", dependencies: ["LBWire", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(

@@ -222,7 +222,8 @@ import Testing
         a.sink.inject(
             Layer2Activity(
                 requestsReceived: [Self.ip("192.0.2.80"): 3], foreignAnswers: [Self.ip("192.0.2.80"): 2],
-                foreignClaims: [.init(ip: Self.ip("192.0.2.80"), mac: intruder, interface: "eth0")]))
+                foreignClaims: [.init(ip: Self.ip("192.0.2.80"), mac: intruder, interface: "eth0")],
+                drops: ["malformed": 4, "badChecksum": 1]))
         try await lab.waitFor("a ForeignMACAnswered event on the Service") {
             try await lab.events(for: "web").contains { $0.reason == Speaker.foreignAnswerEventReason }
         }
@@ -233,6 +234,8 @@ import Testing
         try await lab.waitFor("the counters exported") {
             a.metric(#"ironlb_speaker_foreign_answers_total{ip="192.0.2.80"}"#) == 2
                 && a.metric(#"metallb_layer2_requests_received{ip="192.0.2.80"}"#) == 3
+                && a.metric(#"ironlb_speaker_layer2_drops_total{reason="malformed"}"#) == 4
+                && a.metric(#"ironlb_speaker_layer2_drops_total{reason="badChecksum"}"#) == 1
         }
         #expect(a.sink.announced == [Self.ip("192.0.2.80")], "reported, not fought: the IP stays announced")
         await a.stop()

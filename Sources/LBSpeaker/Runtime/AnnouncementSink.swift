@@ -33,6 +33,10 @@ public struct Layer2Activity: Sendable, Hashable {
     public var foreignAnswers: [IPAddress: Int]
     /// The distinct claims behind `foreignAnswers` (who claimed what, where).
     public var foreignClaims: Set<ForeignClaim>
+    /// Frames received and not answered, per `Layer2DropReason.label` (plus "unknownEtherType"),
+    /// summed over interfaces: malformed, truncated and bad-checksum frames are counted here
+    /// (issue 4: "counted and dropped"), as are the routine ones (`targetNotOwned`, ...).
+    public var drops: [String: Int]
 
     /// Another host answering for an IP this node announces.
     public struct ForeignClaim: Sendable, Hashable, CustomStringConvertible {
@@ -52,19 +56,20 @@ public struct Layer2Activity: Sendable, Hashable {
     public init(
         requestsReceived: [IPAddress: Int] = [:], responsesSent: [IPAddress: Int] = [:],
         gratuitousSent: [IPAddress: Int] = [:], foreignAnswers: [IPAddress: Int] = [:],
-        foreignClaims: Set<ForeignClaim> = []
+        foreignClaims: Set<ForeignClaim> = [], drops: [String: Int] = [:]
     ) {
         self.requestsReceived = requestsReceived
         self.responsesSent = responsesSent
         self.gratuitousSent = gratuitousSent
         self.foreignAnswers = foreignAnswers
         self.foreignClaims = foreignClaims
+        self.drops = drops
     }
 
     /// Nothing happened.
     public var isEmpty: Bool {
         requestsReceived.isEmpty && responsesSent.isEmpty && gratuitousSent.isEmpty && foreignAnswers.isEmpty
-            && foreignClaims.isEmpty
+            && foreignClaims.isEmpty && drops.isEmpty
     }
 
     /// Adds `other`'s increments to these.
@@ -74,5 +79,6 @@ public struct Layer2Activity: Sendable, Hashable {
         gratuitousSent.merge(other.gratuitousSent, uniquingKeysWith: +)
         foreignAnswers.merge(other.foreignAnswers, uniquingKeysWith: +)
         foreignClaims.formUnion(other.foreignClaims)
+        drops.merge(other.drops, uniquingKeysWith: +)
     }
 }

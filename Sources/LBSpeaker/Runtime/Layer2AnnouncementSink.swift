@@ -132,7 +132,8 @@ public final class Layer2AnnouncementSink: AnnouncementSink {
             requestsReceived: delta(now.requestsReceivedByIP, before.requestsReceivedByIP),
             responsesSent: delta(now.responsesSentByIP, before.responsesSentByIP),
             gratuitousSent: delta(now.gratuitousSentByIP, before.gratuitousSentByIP),
-            foreignAnswers: delta(now.foreignAnswersByIP, before.foreignAnswersByIP))
+            foreignAnswers: delta(now.foreignAnswersByIP, before.foreignAnswersByIP),
+            drops: delta(now.drops, before.drops))
         for claim in running.announcer.drainForeignAnswers() {
             if case .conflict(let ip, let mac) = claim {
                 activity.foreignClaims.insert(.init(ip: ip, mac: mac, interface: interface))
@@ -141,8 +142,8 @@ public final class Layer2AnnouncementSink: AnnouncementSink {
         return (activity, now)
     }
 
-    private static func delta(_ now: [IPAddress: Int], _ before: [IPAddress: Int]) -> [IPAddress: Int] {
-        var result: [IPAddress: Int] = [:]
+    private static func delta<Key: Hashable>(_ now: [Key: Int], _ before: [Key: Int]) -> [Key: Int] {
+        var result: [Key: Int] = [:]
         for (ip, count) in now {
             let d = count - before[ip, default: 0]
             if d > 0 { result[ip] = d }

@@ -263,11 +263,18 @@ public actor Speaker: ServiceLifecycle.Service {
 
     // MARK: Stopping
 
-    /// Leave, stop announcing, publish "nothing announced", close; each step bounded.
+    /// Stop answering, leave, release the sockets, publish "nothing announced", close; each step
+    /// bounded.
+    ///
+    /// Answering stops *before* the leave goes out: peers take the IPs over about a millisecond
+    /// after it, so the gap stays far below any client's probe interval, while the other order
+    /// would let this node answer after the new owner's gratuitous ARP and leave clients with a
+    /// stale MAC until the next repeat.
     private func stopGracefully(_ transport: MembershipTransport) async {
         stopping = true
         let limit = configuration.shutdownStepTimeout
-        logger.info("shutting down: leaving the membership so peers take over at once")
+        logger.info("shutting down: no longer answering, leaving the membership so peers take over at once")
+        sink.announce([:])
         if !(await BoundedStep.run(within: limit) { await transport.leave() }) {
             logger.warning("leaving the membership did not finish in time; continuing", metadata: ["limit": "\(limit)"])
         }

@@ -17,6 +17,8 @@ public final class SpeakerMetrics: Sendable {
     private let lastTransport = Mutex(MembershipTransportCounters())
     private let perIP = Mutex<[IPAddress: IPCounters]>([:])
     private let announcedGauges = Mutex<[AnnouncedKey: Gauge]>([:])
+    /// `ironlb_speaker_layer2_drops_total{reason}`, created when a reason first occurs.
+    private let layer2Drops = Mutex<[String: Counter]>([:])
 
     private struct IPCounters {
         var requests: Counter
@@ -114,6 +116,21 @@ public final class SpeakerMetrics: Sendable {
             for (ip, n) in activity.responsesSent { counters(ip).responses.increment(by: Int64(n)) }
             for (ip, n) in activity.gratuitousSent { counters(ip).gratuitous.increment(by: Int64(n)) }
             for (ip, n) in activity.foreignAnswers { counters(ip).foreign.increment(by: Int64(n)) }
+        }
+        // Until now the announcers counted drops per reason but nothing exported them, so garbage
+        // on the wire was invisible in /metrics (issue 4: malformed frames are "counted").
+        layer2Drops.withLock { table in
+            for (reason, n) in activity.drops where n > 0 {
+                let counter =
+                    table[reason]
+                    ?? registry.makeCounter(
+                        descriptor: MetricNameDescriptor(
+                            namespace: "ironlb", subsystem: "speaker", metricName: "layer2_drops", unitName: "total",
+                            helpText: "ARP/NDP frames received and not answered, per reason (malformed, badChecksum, targetNotOwned, ...)"),
+                        labels: [("reason", reason)])
+                table[reason] = counter
+                counter.increment(by: Int64(n))
+            }
         }
     }
 
