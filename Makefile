@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SAMPLES := $(wildcard config/*.yaml)
 
-.PHONY: all build test bench bench-allocator bench-controller demo deps clean deploy-key deploy-check
+.PHONY: all build test bench bench-allocator bench-controller bench-speaker demo deps clean deploy-key deploy-check
 
 all: build
 
@@ -19,7 +19,7 @@ test:
 	$(SWIFT) test --disable-xctest
 
 ## Benchmarks print figures; they are not tests and assert nothing.
-bench: bench-allocator bench-controller
+bench: bench-allocator bench-controller bench-speaker
 
 bench-allocator:
 	$(SWIFT) build -c release --product lb-bench
@@ -31,6 +31,15 @@ bench-controller:
 	$(SWIFT) build -c release --product controller-bench
 	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-static --product lb-controller
 	.build/release/controller-bench .build/release .build-static/release
+
+## Layer-2 speaker vs the kernel's ARP reply and keepalived VRRP in one namespace lab (root;
+## about 4.5 minutes after the builds).
+bench-speaker:
+	$(SWIFT) build -c release --product kube-test-server
+	$(SWIFT) build -c release --product lb-controller
+	$(SWIFT) build -c release --product lb-speaker
+	$(SWIFT) build -c release --product speaker-bench
+	.build/release/speaker-bench .build/release
 
 ## The local demo (what exists today): kube-test-server, two lb-controller replicas, the real
 ## kubectl; sample config and Services, an invalid config refused, the leader killed and the

@@ -161,6 +161,9 @@ let package = Package(
             ],
             path: "Benchmarks/controller-bench"
         ),
+        // Layer-2 speaker benchmark in a namespace lab against the kernel's ARP reply and
+        // keepalived (`make bench-speaker`, root); not part of `make test`.
+        .executableTarget(name: "speaker-bench", dependencies: ["LBLab", "LBCore"], path: "Benchmarks/speaker-bench"),
         .testTarget(
             name: "LBCoreTests",
             dependencies: ["LBCore", "LBTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]

@@ -125,6 +125,8 @@ struct LBControllerCommand: AsyncParsableCommand {
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
+        let trimming = Task { await ProcessMemory.releaseFreeMemoryPeriodically() }
+        defer { trimming.cancel() }
         try await group.run()
         try await client.shutdown()
         logger.info("lb-controller stopped")

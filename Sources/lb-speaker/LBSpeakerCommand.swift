@@ -59,6 +59,16 @@ struct LBSpeakerCommand: AsyncParsableCommand {
         help: "File holding the membership shared secret, at least 16 bytes (default: $IRONLB_MEMBER_KEY).")
     var memberKeyFile: String?
 
+    @Option(
+        name: .customLong("member-interval"),
+        help: "How often a heartbeat goes to each peer, as a Go duration (e.g. 50ms).")
+    var memberInterval = SpeakerConfiguration.defaultMemberInterval
+
+    @Option(
+        name: .customLong("member-dead-after"),
+        help: "Silence after which a peer is dead and its IPs move (e.g. 200ms); more than twice --member-interval.")
+    var memberDeadAfter = SpeakerConfiguration.defaultMemberDeadAfter
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -79,6 +89,12 @@ struct LBSpeakerCommand: AsyncParsableCommand {
         }
         if let memberAddress, IPAddress(memberAddress) == nil {
             throw ValidationError("--member-address \"\(memberAddress)\": expected a numeric IPv4 or IPv6 address")
+        }
+        do {
+            var probe = SpeakerConfiguration(nodeName: "validate", memberKey: [])
+            try probe.setMemberTimers(interval: memberInterval, deadAfter: memberDeadAfter)
+        } catch {
+            throw ValidationError("\(error)")
         }
         // Refuse a missing node name or key before anything starts.
         let env = ProcessInfo.processInfo.environment
@@ -129,11 +145,12 @@ struct LBSpeakerCommand: AsyncParsableCommand {
         let env = ProcessInfo.processInfo.environment
         let node = try resolvedNodeName(env)
         let key = try resolvedKey(env)
-        let settings = SpeakerConfiguration(
+        var settings = SpeakerConfiguration(
             nodeName: node, namespace: namespace, configMapName: configMap, loadBalancerClass: lbClass,
             memberBindHost: memberBind, memberPort: memberPort, memberAdvertiseAddress: memberAddress.flatMap(IPAddress.init),
             memberKey: key)
         do {
+            try settings.setMemberTimers(interval: memberInterval, deadAfter: memberDeadAfter)
             try settings.validate()
         } catch {
             throw ValidationError("\(error)")
@@ -168,6 +185,7 @@ struct LBSpeakerCommand: AsyncParsableCommand {
             metadata: [
                 "node": "\(node)", "namespace": "\(namespace)", "config-map": "\(configMap)",
                 "lb-class": "\(lbClass ?? "<none>")", "member-bind": "\(memberBind):\(memberPort)",
+                "member-interval": "\(memberInterval)", "member-dead-after": "\(memberDeadAfter)",
                 "server": "\(clientConfig.server)",
             ])
         // The speaker is last so it shuts down first (a ServiceGroup stops in reverse order):

@@ -26,7 +26,8 @@ public struct SpeakerConfiguration: Sendable {
     /// The membership's shared secret (at least 16 bytes): a message without a valid MAC under
     /// it changes nothing.
     public var memberKey: [UInt8]
-    /// Heartbeat and failure-detector timers (default: 100 ms heartbeats, dead after 350 ms).
+    /// Heartbeat and failure-detector timers (default: `defaultMembership`; set from the flags
+    /// with `setMemberTimers(interval:deadAfter:)`).
     public var membership: MembershipConfig
     /// `spec.leaseDurationSeconds` of this speaker's Lease (default 15 s, as the controller's):
     /// `lbctl` shows a speaker whose Lease was not renewed within it as stale.
@@ -47,7 +48,7 @@ public struct SpeakerConfiguration: Sendable {
     public init(
         nodeName: String, namespace: String = "ironlb-system", configMapName: String = "config",
         loadBalancerClass: String? = nil, memberBindHost: String = "0.0.0.0", memberPort: Int = 7946,
-        memberAdvertiseAddress: IPAddress? = nil, memberKey: [UInt8], membership: MembershipConfig = MembershipConfig(),
+        memberAdvertiseAddress: IPAddress? = nil, memberKey: [UInt8], membership: MembershipConfig = SpeakerConfiguration.defaultMembership,
         leaseDuration: Duration = .seconds(15), leaseRenewInterval: Duration = .seconds(5),
         minimumStateWriteInterval: Duration = .milliseconds(200), housekeepingInterval: Duration = .seconds(1),
         shutdownStepTimeout: Duration = .seconds(2)
@@ -66,6 +67,58 @@ public struct SpeakerConfiguration: Sendable {
         self.minimumStateWriteInterval = minimumStateWriteInterval
         self.housekeepingInterval = housekeepingInterval
         self.shutdownStepTimeout = shutdownStepTimeout
+    }
+
+    /// `--member-interval` default: a heartbeat to each peer every 40 ms.
+    ///
+    /// Chosen with Benchmarks/speaker-bench (owner's speaker SIGKILLed + link down, client
+    /// probing every 10 ms; 2 shared cores at load 5-13). The gap is about dead-after minus half
+    /// an interval plus ~5 ms for the new owner to answer:
+    /// - 100 ms / 350 ms: median 290 ms, max 348 ms: misses the 250 ms target. No false death.
+    /// - 50 ms / 200 ms: median 190 ms, max 214 ms, but 11 false deaths (a live peer taken for
+    ///   dead for a moment) in two runs when the load reached 10-13: 150 ms of silence is too
+    ///   little slack on a starved machine.
+    /// - 40 ms / 240 ms (chosen): median 226 ms, max 249 ms, against about 330 ms for keepalived
+    ///   VRRPv3 with advert_int 0.1. A live peer is taken for dead only after 200 ms without
+    ///   being scheduled (six heartbeats in a row missed), 50 ms more slack than 50/200.
+    /// The cost: 25 datagrams of about 100 bytes per second to each peer (a full mesh: nodes²).
+    public static let defaultMemberInterval = "40ms"
+    /// `--member-dead-after` default: 240 ms of silence (see `defaultMemberInterval`).
+    public static let defaultMemberDeadAfter = "240ms"
+    /// The membership timers the flags' defaults give.
+    public static var defaultMembership: MembershipConfig {
+        var config = SpeakerConfiguration(nodeName: "-", memberKey: [], membership: MembershipConfig())
+        try? config.setMemberTimers(interval: defaultMemberInterval, deadAfter: defaultMemberDeadAfter)
+        return config.membership
+    }
+
+    /// Sets the heartbeat interval and the silence after which a peer is dead from Go-style
+    /// durations (`50ms`, `0.2s`), as `--member-interval` and `--member-dead-after` give them.
+    /// `deadAfter` must exceed twice `interval` (so at least two heartbeats in a row must be lost
+    /// before a live peer is taken for dead); `suspect` comes one interval before dead.
+    public mutating func setMemberTimers(interval: String, deadAfter: String) throws(SpeakerConfigurationError) {
+        func parse(_ flag: String, _ text: String) throws(SpeakerConfigurationError) -> Int64 {
+            let nanoseconds: Int64
+            do {
+                nanoseconds = try GoDuration.parseNanoseconds(text)
+            } catch {
+                throw .invalid(flag, "\"\(text)\"", "\(error.reason)")
+            }
+            guard nanoseconds >= 1_000_000, nanoseconds <= 60_000_000_000 else {
+                throw .invalid(flag, "\"\(text)\"", "must be between 1ms and 1m")
+            }
+            return nanoseconds
+        }
+        let every = try parse("--member-interval", interval)
+        let dead = try parse("--member-dead-after", deadAfter)
+        guard dead > 2 * every else {
+            throw .invalid(
+                "--member-dead-after", "\"\(deadAfter)\"",
+                "must be more than twice --member-interval (\(interval)), or two late heartbeats would take a live peer for dead")
+        }
+        membership.interval = .nanoseconds(every)
+        membership.deadAfter = .nanoseconds(dead)
+        membership.suspectAfter = .nanoseconds(dead - every)
     }
 
     /// The shortest shared secret accepted (128 bits).
