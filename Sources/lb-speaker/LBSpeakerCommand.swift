@@ -143,6 +143,7 @@ struct LBSpeakerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
+        ProcessMemory.limitMallocArenas(environment: env)
         let node = try resolvedNodeName(env)
         let key = try resolvedKey(env)
         var settings = SpeakerConfiguration(
@@ -198,6 +199,8 @@ struct LBSpeakerCommand: AsyncParsableCommand {
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
+        let trimming = Task { await ProcessMemory.releaseFreeMemoryPeriodically() }
+        defer { trimming.cancel() }
         do {
             try await group.run()
         } catch {

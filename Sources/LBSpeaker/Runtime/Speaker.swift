@@ -4,6 +4,7 @@ import LBCore
 import LBNet
 import LBProtocols
 import Logging
+import NIOPosix
 import ServiceLifecycle
 
 /// The speaker of one node: watches Services, EndpointSlices, Nodes, the IronLB ConfigMap and
@@ -95,8 +96,9 @@ public actor Speaker: ServiceLifecycle.Service {
         self.logger = logger
         self.sink = sink ?? Layer2AnnouncementSink(logger: logger)
         self.readInterfaces = interfaces
-        self.services = Informer<KubeAPI.Service>(client: client, logger: logger)
-        self.slices = Informer<EndpointSlice>(client: client, logger: logger)
+        self.services = Informer<KubeAPI.Service>(
+            client: client, logger: logger, transform: KubeAPI.Service.trimmedForSpeaker)
+        self.slices = Informer<EndpointSlice>(client: client, logger: logger, transform: EndpointSlice.trimmedForSpeaker)
         self.nodes = Informer<Node>(client: client, logger: logger)
         self.configMaps = Informer<ConfigMap>(
             client: client, namespace: configuration.namespace,
@@ -178,8 +180,17 @@ public actor Speaker: ServiceLifecycle.Service {
         let incarnation = UInt64(max(1, Date().timeIntervalSince1970 * 1000))
         let membership = try Membership(
             selfName: config.nodeName, incarnation: incarnation, key: config.memberKey, config: config.membership)
+        // Heartbeats get an event-loop thread of their own: on the shared group they would queue
+        // behind watch streams and HTTP answers, and a late heartbeat is a false failover.
+        let membershipLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer {
+            membershipLoop.shutdownGracefully { error in
+                if let error { Logger(label: "ironlb.speaker").debug("membership loop shutdown: \(error)") }
+            }
+        }
         let transport = try await MembershipTransport.start(
-            membership: membership, bindHost: config.memberBindHost, port: config.memberPort, logger: logger)
+            membership: membership, bindHost: config.memberBindHost, port: config.memberPort, logger: logger,
+            eventLoopGroup: membershipLoop)
         self.transport = transport
         liveMembers = transport.liveMembers
         metrics.setMembers(liveMembers.count)
