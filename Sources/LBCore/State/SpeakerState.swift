@@ -30,8 +30,28 @@ public struct SpeakerState: Sendable, Hashable, Codable {
     public var memberAddress: String?
     /// The speakers (node names) this speaker sees as live members, itself included once joined.
     public var liveMembers: [String]
-    /// Every Service IP this speaker knows of, announced or not.
+    /// Every Service IP this speaker knows of, announced or not (unless `omitted` says some were
+    /// left out to fit the annotation size limit).
     public var ips: [AddressState]
+    /// Set only when the document had to shrink to fit Kubernetes' 256 KiB annotation limit
+    /// (`jsonString(fittingIn:)`): how many IPs were left out of `ips`. Absent otherwise.
+    public var omitted: Omitted?
+
+    /// What `jsonString(fittingIn:)` left out.
+    public struct Omitted: Sendable, Hashable, Codable {
+        /// Reason messages were dropped (codes kept): readers show the code.
+        public var messages: Bool
+        /// IPs this node announces that are not listed.
+        public var announced: Int
+        /// IPs this node does not announce that are not listed.
+        public var notAnnounced: Int
+
+        public init(messages: Bool, announced: Int, notAnnounced: Int) {
+            self.messages = messages
+            self.announced = announced
+            self.notAnnounced = notAnnounced
+        }
+    }
 
     /// One Service IP as this speaker sees it.
     public struct AddressState: Sendable, Hashable, Codable {
@@ -95,7 +115,7 @@ public struct SpeakerState: Sendable, Hashable, Codable {
         self = normalized()
     }
 
-    enum CodingKeys: String, CodingKey { case version, node, memberAddress, liveMembers, ips }
+    enum CodingKeys: String, CodingKey { case version, node, memberAddress, liveMembers, ips, omitted }
 
     /// Checks `version` before anything else, so a document from a newer speaker fails with a
     /// message that says so rather than with a confusing error about some renamed field.
@@ -111,6 +131,7 @@ public struct SpeakerState: Sendable, Hashable, Codable {
         memberAddress = try c.decodeIfPresent(String.self, forKey: .memberAddress)
         liveMembers = try c.decode([String].self, forKey: .liveMembers)
         ips = try c.decode([AddressState].self, forKey: .ips)
+        omitted = try c.decodeIfPresent(Omitted.self, forKey: .omitted)
     }
 
     /// The same state with every list in canonical order.
@@ -141,6 +162,54 @@ public struct SpeakerState: Sendable, Hashable, Codable {
     /// `jsonData()` as text, the form an annotation value takes.
     public func jsonString() throws -> String {
         String(decoding: try jsonData(), as: UTF8.self)
+    }
+
+    /// What a speaker may spend of the Lease's 256 KiB annotation budget on this document (the
+    /// rest is headroom for the member address and annotations others add).
+    public static let annotationBudget = 200_000
+
+    /// `jsonString()` if it fits in `limit` bytes; otherwise a smaller document that does, saying
+    /// in `omitted` what it left out: first the reason messages (codes stay), then IPs this node
+    /// does not announce (highest addresses first), then, only if still needed, announced ones.
+    /// Without this, a speaker with more than about 700 IPs could not publish its state at all.
+    public func jsonString(fittingIn limit: Int) throws -> String {
+        let full = try jsonString()
+        if full.utf8.count <= limit { return full }
+        var compact = normalized()
+        compact.ips = compact.ips.map { entry in
+            var entry = entry
+            entry.reasons = entry.reasons.map { Reason(code: $0.code, message: "") }
+            return entry
+        }
+        compact.omitted = Omitted(messages: true, announced: 0, notAnnounced: 0)
+        let withoutMessages = try compact.jsonString()
+        if withoutMessages.utf8.count <= limit { return withoutMessages }
+        // Keep announced entries first, then the others, in address order, while they fit. Each
+        // entry's encoded size (plus its comma) is measured once; 512 bytes of slack cover the
+        // `omitted` counts growing.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var skeleton = compact
+        skeleton.ips = []
+        skeleton.omitted = Omitted(messages: true, announced: compact.ips.count, notAnnounced: compact.ips.count)
+        var used = try encoder.encode(skeleton).count + 512
+        var kept: [AddressState] = []
+        var omittedAnnounced = 0
+        var omittedOthers = 0
+        for entry in compact.ips.filter(\.announced) + compact.ips.filter({ !$0.announced }) {
+            let size = try encoder.encode(entry).count + 1
+            if used + size <= limit {
+                kept.append(entry)
+                used += size
+            } else if entry.announced {
+                omittedAnnounced += 1
+            } else {
+                omittedOthers += 1
+            }
+        }
+        compact.ips = kept
+        compact.omitted = Omitted(messages: true, announced: omittedAnnounced, notAnnounced: omittedOthers)
+        return try compact.jsonString()
     }
 
     /// Reads a published document. Throws `SpeakerStateError.unsupportedVersion` for a version

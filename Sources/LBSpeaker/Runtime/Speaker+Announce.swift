@@ -60,7 +60,9 @@ extension Speaker {
         let address = MemberAddress.format(memberAddress)
         let state = SpeakerState(plan: plan, memberAddress: address, liveMembers: liveMembers, interfaces: ipInterfaces)
         do {
-            publisher.update(SpeakerLease.Content(memberAddress: address, state: try state.jsonString()))
+            publisher.update(
+                SpeakerLease.Content(
+                    memberAddress: address, state: try state.jsonString(fittingIn: SpeakerState.annotationBudget)))
         } catch {
             logger.error("cannot encode the published speaker state", metadata: ["error": "\(error)"])
         }

@@ -331,7 +331,7 @@ public actor Speaker: ServiceLifecycle.Service {
             config: config, services: Array(speakerServices.values), readyEndpoints: endpoints.readyNodes,
             nodes: Array(speakerNodes.values), liveSpeakers: live, node: configuration.nodeName)
         let state = SpeakerState(plan: finalPlan, memberAddress: MemberAddress.format(memberAddress), liveMembers: live)
-        guard let json = try? state.jsonString() else { return nil }
+        guard let json = try? state.jsonString(fittingIn: SpeakerState.annotationBudget) else { return nil }
         return SpeakerLease.Content(memberAddress: MemberAddress.format(memberAddress), state: json)
     }
 }
