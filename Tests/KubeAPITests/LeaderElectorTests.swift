@@ -163,7 +163,8 @@ final class LeadershipLog: Sendable {
             // Once the API answers again it campaigns and, being the holder, leads again.
             cluster.clearFaults()
             #expect(await eventually(timeout: .seconds(30)) { await a.isLeader })
-            #expect(log.started == 2)
+            // The start callback runs just after the flag flips: wait for it, not for the flag.
+            #expect(await eventually(timeout: .seconds(30)) { log.started == 2 })
             task.cancel()
             await task.value
         }
@@ -178,7 +179,10 @@ final class LeadershipLog: Sendable {
             let a = Self.elector(client, "a")
             let log = LeadershipLog()
             let task = Self.start(a, log)
-            try await Task.sleep(for: .milliseconds(500))
+            // Its first attempt has read the Lease once it reports the holder (on a loaded machine
+            // that can take longer than any fixed sleep); from then on it must stay a follower.
+            #expect(await eventually(timeout: .seconds(30)) { await a.observedHolder == "someone-else" })
+            try await Task.sleep(for: .milliseconds(300))
             #expect(await a.isLeader == false)
             #expect(await a.observedHolder == "someone-else")
             task.cancel()
