@@ -123,5 +123,5 @@ K get svc
 echo "web kept $ip"
 
 step "demo ok"
-echo "Not shown yet: the speakers that make these IPs reachable (layer 2 and BGP) and lbctl status;"
-echo "they are being built (see CHANGELOG.md)."
+echo "Not shown here yet: the layer-2 speaker making these IPs reachable (it runs in the network-namespace"
+echo "lab of \`make test\` (SpeakerLabTests) and \`make bench-speaker\`), BGP, and lbctl status (see CHANGELOG.md)."
