@@ -38,7 +38,7 @@ let package = Package(
         .target(
             name: "LBCtlKit",
             dependencies: [
-                "LBCore",
+                "LBCore", "KubeAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -169,7 +169,7 @@ let package = Package(
             name: "LBCoreTests",
             dependencies: ["LBCore", "LBTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "LBCtlKitTests", dependencies: ["LBCtlKit", "LBCore"]),
+        .testTarget(name: "LBCtlKitTests", dependencies: ["LBCtlKit", "LBCore", "KubeTestServer", "KubeAPI"]),
         .testTarget(
             name: "LBSpeakerTests",
             dependencies: [

@@ -10,11 +10,12 @@ public struct LBCtl: ParsableCommand {
         commandName: "lbctl",
         abstract: "Inspect and check IronLB, the bare-metal LoadBalancer for Kubernetes.",
         version: "lbctl \(IronLBVersion.current)",
-        subcommands: [ConfigGroup.self, Version.self]
+        subcommands: [Status.self, ConfigGroup.self, Version.self]
     )
 
     /// Parses `arguments` (without the program name) and runs the command they name, writing to
-    /// `context.output`; returns the process exit code. Never calls `exit`.
+    /// `context.output`; returns the process exit code. Never calls `exit`. Commands that talk to
+    /// the cluster block the calling thread: from async code use the `async` overload.
     public static func run(_ arguments: [String], context: CommandContext) -> Int32 {
         do {
             var command = try parseAsRoot(arguments)
@@ -24,13 +25,37 @@ public struct LBCtl: ParsableCommand {
             try command.run()
             return 0
         } catch {
-            let code = exitCode(for: error)
-            let message = fullMessage(for: error)
-            if !message.isEmpty {
-                if code == .success { context.output.print(message) } else { context.output.printError(message) }
-            }
-            return code.rawValue
+            return report(error, to: context)
         }
+    }
+
+    /// `run(_:context:)` for async callers (tests with an in-process API server): commands that
+    /// talk to the cluster await their requests instead of blocking a thread.
+    public static func run(_ arguments: [String], context: CommandContext) async -> Int32 {
+        do {
+            var command = try parseAsRoot(arguments)
+            if let asynchronous = command as? any AsyncContextualCommand {
+                return await asynchronous.run(in: context)
+            }
+            if let contextual = command as? any ContextualCommand {
+                return contextual.run(in: context)
+            }
+            try command.run()
+            return 0
+        } catch {
+            return report(error, to: context)
+        }
+    }
+
+    /// Prints a parse error, `--help` or `--version` the way ArgumentParser would; returns its
+    /// exit code.
+    private static func report(_ error: any Error, to context: CommandContext) -> Int32 {
+        let code = exitCode(for: error)
+        let message = fullMessage(for: error)
+        if !message.isEmpty {
+            if code == .success { context.output.print(message) } else { context.output.printError(message) }
+        }
+        return code.rawValue
     }
 }
 
@@ -46,4 +71,10 @@ extension ContextualCommand {
         let code = run(in: .standard)
         if code != 0 { throw ExitCode(code) }
     }
+}
+
+/// A `ContextualCommand` that also has an async body, which `await LBCtl.run` uses; its
+/// synchronous `run(in:)` blocks on the same work.
+protocol AsyncContextualCommand: ContextualCommand {
+    func run(in context: CommandContext) async -> Int32
 }
