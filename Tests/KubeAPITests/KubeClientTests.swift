@@ -305,7 +305,9 @@ import Testing
             var configuration = cluster.configuration
             configuration.requestTimeout = .milliseconds(200)
             let client = try KubeClient(configuration: configuration, logger: testLogger())
-            cluster.delayRequests(pathPrefix: "/api/v1/namespaces/default/configmaps", seconds: 2, count: 1)
+            // The answer comes 20 s late: far beyond the 200 ms deadline even when a loaded
+            // machine runs the deadline's timer late (with 2 s, a CI run once got its answer first).
+            cluster.delayRequests(pathPrefix: "/api/v1/namespaces/default/configmaps", seconds: 20, count: 1)
             let error = await #expect(throws: KubeAPIError.self) { try await client.list(ConfigMap.self, namespace: "default") }
             #expect(error?.isTransport == true)
             #expect(error?.message.contains("timed out") == true)
