@@ -32,19 +32,10 @@ import Testing
         return (server, client, path)
     }
 
-    private func createNamespace(_ name: String, on server: KubeTestServer) throws {
-        let body = Array(#"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"\#(name)"}}"#.utf8)
-        let response = server.handle(
-            APIRequest(
-                method: "POST", path: "/api/v1/namespaces",
-                headers: ["content-type": "application/json", "authorization": "Bearer \(server.token)"], body: body))
-        #expect(response.status == 201)
-    }
-
     @Test func statusAgainstAServer() async throws {
         let (server, client, path) = try await startServer()
         do {
-            try createNamespace("ironlb-system", on: server)
+            try server.createNamespace("ironlb-system")
             _ = try await client.create(
                 ConfigMap(
                     metadata: ObjectMeta(name: "config", namespace: "ironlb-system"), data: ["config": StatusFixtures.config]))
@@ -103,7 +94,7 @@ import Testing
     /// The synchronous entry point (what the executable uses) runs the same command.
     @Test func synchronousRunWorksToo() async throws {
         let (server, client, path) = try await startServer()
-        try createNamespace("ironlb-system", on: server)
+        try server.createNamespace("ironlb-system")
         let output = CapturedOutput()
         // Blocking is the point of the synchronous entry; do it on a thread of its own, not on
         // one of the concurrent pool's.

@@ -127,14 +127,7 @@ final class SpeakerLab: Sendable {
     }
 
     func createNamespace(_ name: String) throws {
-        let body = Array(#"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"\#(name)"}}"#.utf8)
-        let resp = server.handle(
-            APIRequest(
-                method: "POST", path: "/api/v1/namespaces",
-                headers: ["content-type": "application/json", "authorization": "Bearer \(server.token)"], body: body))
-        guard resp.status == 201 || resp.status == 409 else {
-            throw SpeakerLabError("creating namespace \(name): HTTP \(resp.status)")
-        }
+        try server.createNamespace(name)
     }
 
     func setConfig(_ text: String) async throws {

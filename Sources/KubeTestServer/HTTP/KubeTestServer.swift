@@ -163,6 +163,26 @@ public final class KubeTestServer: Sendable {
         shared.core.withLock { body($0) }
     }
 
+    /// Creates namespace `name` for a test or the lab (no network, no authentication); one that
+    /// already exists is left as it is. Throws with the server's answer for anything else.
+    public func createNamespace(_ name: String) throws(SeedError) {
+        var object: [String: JSONValue] = ["apiVersion": "v1", "kind": "Namespace"]
+        object["metadata"] = ["name": .string(name)]
+        let response = handle(
+            APIRequest(
+                method: "POST", path: "/api/v1/namespaces", headers: ["content-type": "application/json"],
+                body: JSONValue.object(object).serializedBytes()))
+        guard response.status == 201 || response.status == 409 else {
+            throw SeedError(message: "creating namespace \(name): HTTP \(response.status)")
+        }
+    }
+
+    /// A seeding helper's failure, naming what could not be created.
+    public struct SeedError: Error, CustomStringConvertible, Sendable {
+        public let message: String
+        public var description: String { message }
+    }
+
     /// The current global resourceVersion.
     public var resourceVersion: Int { withCore { $0.store.resourceVersion } }
 
