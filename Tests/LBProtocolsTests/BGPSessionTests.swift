@@ -184,7 +184,7 @@ import Testing
             Issue.record("expected notificationSent, got \(String(describing: session.lastDownReason))")
             return
         }
-        #expect(n == notification(2, subcode))
+        #expect(n.code == 2 && n.subcode == subcode)
     }
 
     @Test func openValidation() {
@@ -194,7 +194,10 @@ import Testing
         Self.openErrorCase(BGPOpen(asNumber: Self.peerAS, holdTime: 1, identifier: 2, capabilities: []), S.unacceptableHoldTime)
         Self.openErrorCase(BGPOpen(asNumber: Self.peerAS, holdTime: 2, identifier: 2, capabilities: []), S.unacceptableHoldTime)
         Self.openErrorCase(BGPOpen(asNumber: Self.peerAS, holdTime: 90, identifier: 0, capabilities: []), S.badBGPIdentifier)
-        Self.openErrorCase(BGPOpen(asNumber: Self.peerAS, holdTime: 90, identifier: 1, capabilities: []), S.badBGPIdentifier)
+        // Our own identifier is bad from an internal peer only (RFC 6286 section 2.2).
+        var ibgp = Self.config
+        ibgp.peerAS = Self.localAS
+        Self.openErrorCase(BGPOpen(asNumber: Self.localAS, holdTime: 90, identifier: 1, capabilities: []), S.badBGPIdentifier, config: ibgp)
         var v3 = p
         v3.version = 3
         Self.openErrorCase(v3, S.unsupportedVersionNumber)

@@ -106,4 +106,97 @@ import Testing
             #expect(partial.readableBytes == length)
         }
     }
+
+    /// RFC 5492 section 4: capabilities longer than one 255-octet parameter are split over
+    /// several Capabilities parameters; more than 255 octets in all cannot be sent.
+    @Test func manyCapabilitiesSpanParameters() throws {
+        let caps: [BGPCapability] = (0..<3).map { .unknown(code: 200 + UInt8($0), value: [UInt8](repeating: UInt8($0), count: 70)) }
+        let open = BGPOpen(asNumber: 65001, holdTime: 90, identifier: 1, capabilities: caps)
+        let encoded = try BGPMessage.open(open).encoded()
+        // 3 x 72 + 6 = 222 octets of capabilities fit one parameter.
+        #expect(encoded.getInteger(at: 19 + 9, as: UInt8.self) == UInt8(3 * 72 + 6 + 2))
+        #expect(try T.decodeOne(encoded) == .open(open))
+        // Twice as many take two parameters (216 + 222 octets), 442 in all: too many.
+        let tooMany = BGPOpen(asNumber: 65001, holdTime: 90, identifier: 1, capabilities: caps + caps)
+        #expect(throws: BGPEncodeError.optionalParametersTooLarge(2 * (3 * 72) + 6 + 2 * 2)) { try BGPMessage.open(tooMany).encoded() }
+        // A failed encode leaves the buffer as it was.
+        var buffer = ByteBuffer(bytes: [1, 2, 3])
+        #expect(throws: BGPEncodeError.self) { try BGPMessage.open(tooMany).encode(into: &buffer) }
+        #expect(buffer.readableBytes == 3)
+    }
+
+    /// RFC 9072: an OPEN with the extended Optional Parameters Length is understood.
+    @Test func extendedOptionalParametersLength() throws {
+        let caps: [UInt8] = [1, 4, 0, 2, 0, 1, 65, 4, 0, 0, 0xFD, 0xE9]
+        let params: [UInt8] = [2, 0, UInt8(caps.count)] + caps
+        let body: [UInt8] = [4, 0xFD, 0xE9, 0, 90, 10, 0, 0, 1, 255, 255, 0, UInt8(params.count)] + params
+        guard case .open(let open)? = try T.decodeOne(T.message(type: 1, body: body)) else { Issue.record("no open"); return }
+        #expect(open.capabilities == [.ipv6Unicast, .fourOctetAS(65001)])
+    }
+
+    /// RFC 6793 section 6 and RFC 7606 section 7.7: malformed AS4_PATH / AS4_AGGREGATOR /
+    /// AGGREGATOR are discarded and the UPDATE is kept; well-formed ones are kept raw.
+    @Test func malformedAS4AttributesAreDiscarded() throws {
+        let as4Path: [UInt8] = [0xC0, 17, 6, 2, 1, 0, 0, 0xFD, 0xE9]
+        let as4Aggregator: [UInt8] = [0xC0, 18, 8, 0, 0, 0xFD, 0xE9, 10, 0, 0, 1]
+        let good = T.mandatoryAttributes + as4Path + as4Aggregator
+        guard case .update(let kept)? = try T.decodeOne(T.message(type: 2, body: T.updateBody(attributes: good, nlri: [8, 10])))
+        else { Issue.record("no update"); return }
+        #expect(kept.attributes.other.map(\.type) == [17, 18])
+        let bad = T.mandatoryAttributes + [0xC0, 17, 6, 3, 1, 0, 0, 0xFD, 0xE9] + [0xC0, 18, 6, 0xFD, 0xE9, 10, 0, 0, 1]
+            + [0xC0, 7, 5, 0, 1, 2, 3, 4]
+        guard case .update(let dropped)? = try T.decodeOne(T.message(type: 2, body: T.updateBody(attributes: bad, nlri: [8, 10])))
+        else { Issue.record("no update"); return }
+        #expect(dropped.attributes.other.isEmpty)
+        #expect(dropped.nlri == [T.prefix("10.0.0.0/8")])
+    }
+
+    /// The Extended Length bit is an encoding detail: attributes kept raw do not remember it,
+    /// so they re-encode to an equal value; MP_REACH of an unknown family keeps its next hop.
+    @Test func rawAttributesReencodeEqual() throws {
+        let attrs = T.mandatoryAttributes + [0xD0, 99, 0, 2, 0xAB, 0xCD] + [0x80, 14, 11, 0, 1, 128, 4, 10, 0, 0, 1, 0, 7, 7]
+        let m = T.message(type: 2, body: T.updateBody(attributes: attrs, nlri: [8, 10]))
+        guard case .update(let u)? = try T.decodeOne(m) else { Issue.record("no update"); return }
+        #expect(u.attributes.other == [.init(flags: 0xC0, type: 99, value: [0xAB, 0xCD])])
+        #expect(u.attributes.mpReach == BGPMPReach(afi: 1, safi: 128, nextHops: [], nlri: [], rawNLRI: [7, 7], rawNextHop: [10, 0, 0, 1]))
+        #expect(try T.decodeOne(BGPMessage.update(u).encoded()) == .update(u))
+    }
+
+    /// Every message type, alone, gives the same result fed one octet at a time as fed whole.
+    @Test(arguments: BGPTest.everyMessage)
+    func eachMessageByteByByte(_ message: BGPMessage) throws {
+        let encoded = try message.encoded()
+        var decoder = BGPMessageDecoder()
+        var pending = ByteBuffer()
+        var out: [BGPMessage] = []
+        for byte in encoded.readableBytesView {
+            pending.writeInteger(byte)
+            while let m = try decoder.parseStep(&pending) { out.append(m) }
+        }
+        #expect(out == [message])
+    }
+
+    /// Errors too: a malformed message fed one octet at a time fails exactly as fed whole.
+    @Test(arguments: BGPMessageDecoderTests.cases)
+    func malformedByteByByte(_ c: MalformedCase) {
+        func outcome(_ feed: (inout BGPMessageDecoder, inout ByteBuffer) throws(BGPDecodeError) -> BGPMessage?) -> BGPDecodeError? {
+            var decoder = c.decoder
+            var pending = ByteBuffer()
+            do throws(BGPDecodeError) { _ = try feed(&decoder, &pending); return nil } catch { return error }
+        }
+        let whole = outcome { d, p throws(BGPDecodeError) in
+            var b = c.bytes
+            return try d.parseStep(&b)
+        }
+        let byByte = outcome { d, p throws(BGPDecodeError) in
+            for byte in c.bytes.readableBytesView {
+                p.writeInteger(byte)
+                if let m = try d.parseStep(&p) { return m }
+            }
+            return nil
+        }
+        #expect(whole != nil)
+        #expect(whole?.notification == byByte?.notification, "\(c.name)")
+        #expect(whole?.action == byByte?.action)
+    }
 }

@@ -102,4 +102,50 @@ import Testing
             #expect(updates.flatMap { $0.attributes.mpUnreach?.withdrawn ?? [] } == withdraw.filter { $0.family == .ipv6 })
         }
     }
+
+    static func v6Hosts(_ count: Int) -> [IPPrefix] {
+        (0..<count).map { IPPrefix(address: IPAddress(ipv6: (0x2001_0db8 << 96) + UInt128($0)), length: 128)! }
+    }
+
+    /// The fewest messages `count` prefixes of `size` octets can take when each message has
+    /// `room` octets for them, and a check that every message but the last is full.
+    static func expectMinimal(_ buffers: [ByteBuffer], count: Int, size: Int, room: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+        let perMessage = room / size
+        #expect(buffers.count == (count + perMessage - 1) / perMessage, sourceLocation: sourceLocation)
+        #expect(buffers.allSatisfy { $0.readableBytes <= 4096 }, sourceLocation: sourceLocation)
+        for b in buffers.dropLast() { #expect(b.readableBytes + size > 4096, sourceLocation: sourceLocation) }
+    }
+
+    /// 10,000 IPv6 /128s in MP_REACH_NLRI: minimal count, each at most 4096, same set back.
+    @Test func packsTenThousandIPv6HostRoutes() throws {
+        let prefixes = Self.v6Hosts(10_000)
+        let hop = T.address("2001:db8::1")
+        let buffers = try encodeUpdates(announce: prefixes, withdraw: [], attributes: T.sampleAttributes, ipv6NextHops: [hop])
+        var shared = T.sampleAttributes
+        shared.nextHop = nil
+        // MP_REACH_NLRI: flags, type, 2-octet length, AFI, SAFI, next-hop length, 16, reserved.
+        let room = 4096 - 23 - shared.encodedLength - (4 + 3 + 1 + 16 + 1)
+        Self.expectMinimal(buffers, count: 10_000, size: 17, room: room)
+        let updates = try Self.decodeUpdates(buffers)
+        #expect(updates.flatMap { $0.attributes.mpReach?.nlri ?? [] } == prefixes)
+        #expect(Set(updates.flatMap { $0.attributes.mpReach?.nlri ?? [] }) == Set(prefixes))
+        #expect(updates.allSatisfy { $0.nlri.isEmpty && $0.attributes.mpReach?.nextHops == [hop] })
+        #expect(updates.allSatisfy { var a = $0.attributes; a.mpReach = nil; return a == shared })
+    }
+
+    /// 10,000 IPv4 and 10,000 IPv6 host withdrawals: minimal counts, the same sets back.
+    @Test func packsTenThousandWithdrawalsPerFamily() throws {
+        let v4 = Self.hosts(10_000)
+        let v6 = Self.v6Hosts(10_000)
+        let v4Buffers = try encodeUpdates(announce: [], withdraw: v4, attributes: T.sampleAttributes)
+        Self.expectMinimal(v4Buffers, count: 10_000, size: 5, room: 4096 - 23)
+        #expect(Set(try Self.decodeUpdates(v4Buffers).flatMap(\.withdrawn)) == Set(v4))
+        #expect(try Self.decodeUpdates(v4Buffers).flatMap(\.withdrawn).count == 10_000)
+        let v6Buffers = try encodeUpdates(announce: [], withdraw: v6, attributes: T.sampleAttributes)
+        // MP_UNREACH_NLRI: flags, type, 2-octet length, AFI, SAFI.
+        Self.expectMinimal(v6Buffers, count: 10_000, size: 17, room: 4096 - 23 - 7)
+        let withdrawn = try Self.decodeUpdates(v6Buffers).flatMap { $0.attributes.mpUnreach?.withdrawn ?? [] }
+        #expect(withdrawn == v6)
+        #expect(try Self.decodeUpdates(v6Buffers).allSatisfy { $0.endOfRIBFamily == nil && $0.attributes.mpReach == nil })
+    }
 }

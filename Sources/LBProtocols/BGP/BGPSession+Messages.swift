@@ -1,9 +1,13 @@
 import LBWire
+import NIOCore
 
 extension BGPSession {
     /// Events 19-27: a message arrived (RFC 4271 section 8.2.2, per state).
     mutating func received(_ message: BGPMessage, now: Duration) -> [BGPSessionAction] {
         typealias FSM = BGPNotification.FSMSubcode
+        // RFC 4271 section 8.2.2, Idle: "any other event ... is ignored". A message the shell
+        // read just before the connection was dropped must not count as a second failure.
+        guard state != .idle else { return [] }
         if case .notification(let notification) = message {
             // RFC 4271 section 6.4: on a NOTIFICATION "the BGP connection is closed".
             guard state.isConnected else { return unexpected("NOTIFICATION", now: now) }
@@ -11,7 +15,6 @@ extension BGPSession {
         }
         switch stateStorage {
         case .idle:
-            // Idle "refuses all incoming BGP connections": nothing can arrive; ignore.
             return []
         case .connect, .active:
             return unexpected("message", now: now)
@@ -59,8 +62,7 @@ extension BGPSession {
     /// the DelayOpenTimer ... sends a KEEPALIVE message, sets a KeepaliveTimer ... sets the
     /// HoldTimer according to the negotiated value ... changes its state to OpenConfirm."
     mutating func receivedOpen(_ open: BGPOpen, now: Duration) -> [BGPSessionAction] {
-        if let (subcode, reason) = openError(open) {
-            let notification = BGPNotification(code: BGPNotification.Code.openMessageError, subcode: subcode)
+        if let (notification, reason) = openError(open) {
             return [.send(.notification(notification))]
                 + down(.notificationSent(notification, reason: reason), now: now)
         }
@@ -71,25 +73,40 @@ extension BGPSession {
         return [.send(.keepalive)]
     }
 
-    /// The OPEN Message Error subcode and reason for an unacceptable OPEN, or nil.
-    func openError(_ open: BGPOpen) -> (UInt8, String)? {
+    /// The OPEN Message Error NOTIFICATION and reason for an unacceptable OPEN, or nil.
+    func openError(_ open: BGPOpen) -> (BGPNotification, String)? {
         typealias S = BGPNotification.OpenSubcode
-        // RFC 4271 section 6.2: "If the version number ... is not supported".
-        if open.version != 4 { return (S.unsupportedVersionNumber, "version \(open.version), expected 4") }
+        func error(_ subcode: UInt8, data: [UInt8] = [], _ reason: String) -> (BGPNotification, String) {
+            (BGPNotification(code: BGPNotification.Code.openMessageError, subcode: subcode, data: data), reason)
+        }
+        // RFC 4271 section 6.2: "If the version number ... is not supported"; the data is the
+        // largest version we support, as a 2-octet number.
+        if open.version != 4 { return error(S.unsupportedVersionNumber, data: [0, 4], "version \(open.version), expected 4") }
         // RFC 6793 section 4.1 and RFC 4271 section 6.2: the AS is the 4-octet capability's
         // value when present (My AS is then AS_TRANS), else My AS.
         if open.asNumber != configuration.peerAS {
-            return (S.badPeerAS, "peer AS \(open.asNumber), expected \(configuration.peerAS)")
+            return error(S.badPeerAS, "peer AS \(open.asNumber), expected \(configuration.peerAS)")
         }
-        // RFC 4271 section 6.2: "the Hold Time field ... MUST reject Hold Time values of one
-        // or two seconds."
+        // RFC 4271 section 6.2: the Hold Time "MUST reject Hold Time values of one or two
+        // seconds."
         if open.holdTime == 1 || open.holdTime == 2 {
-            return (S.unacceptableHoldTime, "hold time \(open.holdTime)s, must be 0 or at least 3")
+            return error(S.unacceptableHoldTime, "hold time \(open.holdTime)s, must be 0 or at least 3")
         }
-        // RFC 6286 section 2.2: zero, and (for an external peer) our own identifier, are bad.
-        if open.identifier == 0 { return (S.badBGPIdentifier, "BGP Identifier 0.0.0.0") }
-        if open.identifier == configuration.routerID {
-            return (S.badBGPIdentifier, "BGP Identifier \(open.identifier) is our own")
+        // RFC 6286 section 2.2: "If the BGP Identifier field of the OPEN message is zero, or if
+        // it is the same as the BGP Identifier of the local BGP speaker and the message is from
+        // an internal peer, then the Error Subcode is set to 'Bad BGP Identifier'."
+        if open.identifier == 0 { return error(S.badBGPIdentifier, "BGP Identifier 0.0.0.0") }
+        if open.identifier == configuration.routerID && configuration.peerAS == configuration.localAS {
+            return error(S.badBGPIdentifier, "BGP Identifier \(open.identifier) of an internal peer is our own")
+        }
+        // RFC 5492 section 5: a capability we require and the peer did not advertise ends the
+        // session with Unsupported Capability, the data holding the missing capabilities.
+        let missing = configuration.requiredCapabilities.filter { !open.capabilities.contains($0) }
+        if !missing.isEmpty {
+            var data = ByteBuffer()
+            for capability in missing { capability.encode(into: &data) }
+            return error(S.unsupportedCapability, data: Array(data.readableBytesView),
+                         "peer does not advertise required capabilities \(missing)")
         }
         return nil
     }

@@ -42,6 +42,10 @@ public struct BGPSessionConfiguration: Sendable, Hashable {
     /// Capabilities we advertise besides the 4-octet AS one (added by `BGPOpen`): IPv4 and
     /// IPv6 unicast (RFC 4760) and route refresh (RFC 2918).
     public var capabilities: [BGPCapability]
+    /// Capabilities the peer must advertise, or the session is refused with OPEN Message Error
+    /// / Unsupported Capability (RFC 5492 section 5). Empty by default: IronLB works with any
+    /// RFC 4271 peer and only sends what was negotiated.
+    public var requiredCapabilities: [BGPCapability]
 
     public init(
         localAS: UInt32,
@@ -55,7 +59,8 @@ public struct BGPSessionConfiguration: Sendable, Hashable {
         maximumBackoff: Duration = .seconds(120),
         stableTime: Duration = .seconds(60),
         openHoldTime: Duration = .seconds(240),
-        capabilities: [BGPCapability] = [.ipv4Unicast, .ipv6Unicast, .routeRefresh]
+        capabilities: [BGPCapability] = [.ipv4Unicast, .ipv6Unicast, .routeRefresh],
+        requiredCapabilities: [BGPCapability] = []
     ) {
         self.localAS = localAS
         self.peerAS = peerAS
@@ -70,6 +75,7 @@ public struct BGPSessionConfiguration: Sendable, Hashable {
         self.stableTime = stableTime
         self.openHoldTime = max(openHoldTime, .seconds(1))
         self.capabilities = capabilities
+        self.requiredCapabilities = requiredCapabilities
     }
 
     /// The OPEN we send (RFC 4271 section 4.2).

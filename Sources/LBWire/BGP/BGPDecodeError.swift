@@ -60,4 +60,7 @@ public enum BGPEncodeError: Error, Sendable, Hashable {
     case attributesTooLarge(Int)
     /// A message body does not fit into the 4096-byte maximum (RFC 4271 section 4.1).
     case messageTooLarge(Int)
+    /// An OPEN's capabilities take more than the 255 octets of Optional Parameters Length
+    /// (RFC 4271 section 4.2).
+    case optionalParametersTooLarge(Int)
 }

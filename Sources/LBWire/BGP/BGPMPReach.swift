@@ -13,19 +13,26 @@ public struct BGPMPReach: Sendable, Hashable {
     public var nlri: [IPPrefix]
     /// The NLRI octets of a family IronLB does not decode.
     public var rawNLRI: [UInt8]
+    /// The Network Address of Next Hop octets of a family IronLB does not decode (kept so the
+    /// attribute re-encodes unchanged); written after `nextHops`.
+    public var rawNextHop: [UInt8]
 
-    public init(afi: UInt16 = 2, safi: UInt8 = 1, nextHops: [IPAddress], nlri: [IPPrefix], rawNLRI: [UInt8] = []) {
+    public init(
+        afi: UInt16 = 2, safi: UInt8 = 1, nextHops: [IPAddress], nlri: [IPPrefix], rawNLRI: [UInt8] = [],
+        rawNextHop: [UInt8] = []
+    ) {
         self.afi = afi
         self.safi = safi
         self.nextHops = nextHops
         self.nlri = nlri
         self.rawNLRI = rawNLRI
+        self.rawNextHop = rawNextHop
     }
 
     func encodeValue(into buffer: inout ByteBuffer) {
         buffer.writeInteger(afi)
         buffer.writeInteger(safi)
-        let hops = nextHops.flatMap(\.bytes)
+        let hops = nextHops.flatMap(\.bytes) + rawNextHop
         buffer.writeInteger(UInt8(truncatingIfNeeded: hops.count))
         buffer.writeBytes(hops)
         buffer.writeInteger(UInt8(0))
@@ -41,7 +48,9 @@ public struct BGPMPReach: Sendable, Hashable {
             let _: UInt8 = value.readInteger()
         else { return nil }
         guard let family = BGPMPReach.family(afi: afi, safi: safi) else {
-            return BGPMPReach(afi: afi, safi: safi, nextHops: [], nlri: [], rawNLRI: value.readBytes(length: value.readableBytes) ?? [])
+            return BGPMPReach(
+                afi: afi, safi: safi, nextHops: [], nlri: [], rawNLRI: value.readBytes(length: value.readableBytes) ?? [],
+                rawNextHop: hopBytes)
         }
         let width = family.bitWidth / 8
         // RFC 2545 section 3 / RFC 4271: one address, or (IPv6) global + link-local.

@@ -39,7 +39,11 @@ public enum BGPMessage: Sendable, Hashable {
         let start = buffer.writerIndex
         buffer.writeBGPHeaderPlaceholder(type: type)
         switch self {
-        case .open(let open): open.encodeBody(into: &buffer)
+        case .open(let open):
+            do { try open.encodeBody(into: &buffer) } catch {
+                buffer.moveWriterIndex(to: start)
+                throw error
+            }
         case .update(let update): update.encodeBody(into: &buffer)
         case .notification(let notification): notification.encodeBody(into: &buffer)
         case .keepalive: break

@@ -34,17 +34,20 @@ public struct BGPNotification: Sendable, Hashable, CustomStringConvertible {
         public static let badMessageType: UInt8 = 3
     }
 
-    /// OPEN Message Error subcodes (RFC 4271 section 4.5 and 6.2; 5 is deprecated; 7 from RFC 5492).
+    /// OPEN Message Error subcodes (RFC 4271 section 4.5 and 6.2; 7 from RFC 5492).
     public enum OpenSubcode {
         public static let unsupportedVersionNumber: UInt8 = 1
         public static let badPeerAS: UInt8 = 2
         public static let badBGPIdentifier: UInt8 = 3
         public static let unsupportedOptionalParameter: UInt8 = 4
+        /// "5 - [Deprecated - see Appendix A]" (was Authentication Failure in RFC 1771). Never
+        /// sent; named so that a peer that still sends it is logged readably.
+        public static let authenticationFailure: UInt8 = 5
         public static let unacceptableHoldTime: UInt8 = 6
         public static let unsupportedCapability: UInt8 = 7
     }
 
-    /// UPDATE Message Error subcodes (RFC 4271 section 4.5 and 6.3; 7 is deprecated).
+    /// UPDATE Message Error subcodes (RFC 4271 section 4.5 and 6.3).
     public enum UpdateSubcode {
         public static let malformedAttributeList: UInt8 = 1
         public static let unrecognizedWellKnownAttribute: UInt8 = 2
@@ -52,6 +55,8 @@ public struct BGPNotification: Sendable, Hashable, CustomStringConvertible {
         public static let attributeFlagsError: UInt8 = 4
         public static let attributeLengthError: UInt8 = 5
         public static let invalidOriginAttribute: UInt8 = 6
+        /// "7 - [Deprecated - see Appendix A]" (was AS Routing Loop in RFC 1771). Never sent.
+        public static let asRoutingLoop: UInt8 = 7
         public static let invalidNextHopAttribute: UInt8 = 8
         public static let optionalAttributeError: UInt8 = 9
         public static let invalidNetworkField: UInt8 = 10
@@ -84,8 +89,120 @@ public struct BGPNotification: Sendable, Hashable, CustomStringConvertible {
         public static let invalidMessageLength: UInt8 = 1
     }
 
+    /// "NOTIFICATION 2/6 OPEN Message Error / Unacceptable Hold Time", followed by the data: the
+    /// shutdown communication of a Cease (RFC 9003) in quotes, otherwise the octets in hex.
+    /// This is what logs and `lbctl` show for a NOTIFICATION sent or received.
     public var description: String {
-        "NOTIFICATION(\(code)/\(subcode)\(data.isEmpty ? "" : " data \(data.count)B"))"
+        var text = "NOTIFICATION \(code)/\(subcode) \(codeName)"
+        if let name = subcodeName { text += " / \(name)" }
+        if let communication = shutdownCommunication {
+            text += ": \"\(communication)\""
+        } else if !data.isEmpty {
+            let shown = data.prefix(32).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }
+            text += ", data \(shown.joined())\(data.count > 32 ? "... (\(data.count) octets)" : "")"
+        }
+        return text
+    }
+
+    /// The error code's name as RFC 4271 section 4.5 (and RFC 6608, RFC 7313) spell it.
+    public var codeName: String {
+        switch code {
+        case Code.messageHeaderError: "Message Header Error"
+        case Code.openMessageError: "OPEN Message Error"
+        case Code.updateMessageError: "UPDATE Message Error"
+        case Code.holdTimerExpired: "Hold Timer Expired"
+        case Code.finiteStateMachineError: "Finite State Machine Error"
+        case Code.cease: "Cease"
+        case Code.routeRefreshMessageError: "ROUTE-REFRESH Message Error"
+        default: "unknown error code"
+        }
+    }
+
+    /// The subcode's name (RFC 4271 section 4.5, RFC 5492, RFC 6608, RFC 4486, RFC 7313), nil
+    /// for 0 ("Unspecific" where the code defines subcodes, none where it does not) and for
+    /// subcodes no RFC defines.
+    public var subcodeName: String? {
+        switch (code, subcode) {
+        case (_, 0): Self.subcodeNames[code] == nil ? nil : "Unspecific"
+        default: Self.subcodeNames[code]?[subcode]
+        }
+    }
+
+    private static let subcodeNames: [UInt8: [UInt8: String]] = [
+        Code.messageHeaderError: [
+            HeaderSubcode.connectionNotSynchronized: "Connection Not Synchronized",
+            HeaderSubcode.badMessageLength: "Bad Message Length",
+            HeaderSubcode.badMessageType: "Bad Message Type",
+        ],
+        Code.openMessageError: [
+            OpenSubcode.unsupportedVersionNumber: "Unsupported Version Number",
+            OpenSubcode.badPeerAS: "Bad Peer AS",
+            OpenSubcode.badBGPIdentifier: "Bad BGP Identifier",
+            OpenSubcode.unsupportedOptionalParameter: "Unsupported Optional Parameter",
+            OpenSubcode.authenticationFailure: "Authentication Failure (deprecated)",
+            OpenSubcode.unacceptableHoldTime: "Unacceptable Hold Time",
+            OpenSubcode.unsupportedCapability: "Unsupported Capability",
+        ],
+        Code.updateMessageError: [
+            UpdateSubcode.malformedAttributeList: "Malformed Attribute List",
+            UpdateSubcode.unrecognizedWellKnownAttribute: "Unrecognized Well-known Attribute",
+            UpdateSubcode.missingWellKnownAttribute: "Missing Well-known Attribute",
+            UpdateSubcode.attributeFlagsError: "Attribute Flags Error",
+            UpdateSubcode.attributeLengthError: "Attribute Length Error",
+            UpdateSubcode.invalidOriginAttribute: "Invalid ORIGIN Attribute",
+            UpdateSubcode.asRoutingLoop: "AS Routing Loop (deprecated)",
+            UpdateSubcode.invalidNextHopAttribute: "Invalid NEXT_HOP Attribute",
+            UpdateSubcode.optionalAttributeError: "Optional Attribute Error",
+            UpdateSubcode.invalidNetworkField: "Invalid Network Field",
+            UpdateSubcode.malformedASPath: "Malformed AS_PATH",
+        ],
+        Code.finiteStateMachineError: [
+            FSMSubcode.unexpectedMessageInOpenSent: "Receive Unexpected Message in OpenSent State",
+            FSMSubcode.unexpectedMessageInOpenConfirm: "Receive Unexpected Message in OpenConfirm State",
+            FSMSubcode.unexpectedMessageInEstablished: "Receive Unexpected Message in Established State",
+        ],
+        Code.cease: [
+            CeaseSubcode.maximumPrefixesReached: "Maximum Number of Prefixes Reached",
+            CeaseSubcode.administrativeShutdown: "Administrative Shutdown",
+            CeaseSubcode.peerDeconfigured: "Peer De-configured",
+            CeaseSubcode.administrativeReset: "Administrative Reset",
+            CeaseSubcode.connectionRejected: "Connection Rejected",
+            CeaseSubcode.otherConfigurationChange: "Other Configuration Change",
+            CeaseSubcode.connectionCollisionResolution: "Connection Collision Resolution",
+            CeaseSubcode.outOfResources: "Out of Resources",
+            CeaseSubcode.hardReset: "Hard Reset",
+            CeaseSubcode.bfdDown: "BFD Down",
+        ],
+        Code.routeRefreshMessageError: [
+            RouteRefreshSubcode.invalidMessageLength: "Invalid Message Length",
+        ],
+    ]
+
+    /// The shutdown communication of a Cease / Administrative Shutdown or Administrative Reset
+    /// (RFC 9003 section 2: a length octet, then that many octets of UTF-8, at most 255), or
+    /// nil when there is none or the data is not one.
+    public var shutdownCommunication: String? {
+        guard code == Code.cease,
+            subcode == CeaseSubcode.administrativeShutdown || subcode == CeaseSubcode.administrativeReset,
+            let length = data.first, length > 0, data.count == 1 + Int(length)
+        else { return nil }
+        return String(validating: data.dropFirst(), as: UTF8.self)
+    }
+
+    /// A Cease / Administrative Shutdown, with `communication` as its RFC 9003 shutdown
+    /// communication when given (truncated to 255 octets at a character boundary).
+    public static func administrativeShutdown(communication: String? = nil) -> BGPNotification {
+        var data: [UInt8] = []
+        if let communication, !communication.isEmpty {
+            var utf8: [UInt8] = []
+            for character in communication {
+                let bytes = Array(String(character).utf8)
+                guard utf8.count + bytes.count <= 255 else { break }
+                utf8 += bytes
+            }
+            data = [UInt8(utf8.count)] + utf8
+        }
+        return BGPNotification(code: Code.cease, subcode: CeaseSubcode.administrativeShutdown, data: data)
     }
 
     /// Decodes the message body (everything after the 19-byte header). RFC 4271 section 4.5:

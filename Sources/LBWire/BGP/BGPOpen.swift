@@ -15,7 +15,9 @@ public enum BGPCapability: Sendable, Hashable {
     public static let ipv4Unicast = BGPCapability.multiprotocol(afi: 1, safi: 1)
     public static let ipv6Unicast = BGPCapability.multiprotocol(afi: 2, safi: 1)
 
-    func encode(into buffer: inout ByteBuffer) {
+    /// Writes the capability as RFC 5492 section 4 lays it out: code, length, value. Also the
+    /// data of an Unsupported Capability NOTIFICATION (RFC 5492 section 5).
+    public func encode(into buffer: inout ByteBuffer) {
         switch self {
         case .multiprotocol(let afi, let safi):
             buffer.writeInteger(UInt8(1)); buffer.writeInteger(UInt8(4))
@@ -25,8 +27,10 @@ public enum BGPCapability: Sendable, Hashable {
         case .fourOctetAS(let asn):
             buffer.writeInteger(UInt8(65)); buffer.writeInteger(UInt8(4)); buffer.writeInteger(asn)
         case .unknown(let code, let value):
-            buffer.writeInteger(code); buffer.writeInteger(UInt8(truncatingIfNeeded: value.count))
-            buffer.writeBytes(value.prefix(255))
+            // A capability value holds at most 255 octets (one-octet Capability Length).
+            let kept = value.prefix(255)
+            buffer.writeInteger(code); buffer.writeInteger(UInt8(kept.count))
+            buffer.writeBytes(kept)
         }
     }
 
@@ -85,23 +89,34 @@ public struct BGPOpen: Sendable, Hashable {
         capabilities.contains { if case .fourOctetAS = $0 { true } else { false } }
     }
 
-    func encodeBody(into buffer: inout ByteBuffer) {
+    /// Writes the body. The capabilities go in Capabilities optional parameters (type 2) of at
+    /// most 255 octets each, as many as needed (RFC 5492 section 4 allows several); throws when
+    /// the optional parameters exceed the 255 octets of Optional Parameters Length (IronLB does
+    /// not send the RFC 9072 extended form).
+    func encodeBody(into buffer: inout ByteBuffer) throws(BGPEncodeError) {
         buffer.writeInteger(version)
         buffer.writeInteger(myAS)
         buffer.writeInteger(holdTime)
         buffer.writeInteger(identifier)
-        let lengthIndex = buffer.writerIndex
-        buffer.writeInteger(UInt8(0))
-        if !capabilities.isEmpty {
-            // One Capabilities parameter (type 2) holding them all (RFC 5492 section 4).
-            buffer.writeInteger(UInt8(2))
-            let capLengthIndex = buffer.writerIndex
-            buffer.writeInteger(UInt8(0))
-            for capability in capabilities { capability.encode(into: &buffer) }
-            let capLength = buffer.writerIndex - capLengthIndex - 1
-            buffer.setInteger(UInt8(truncatingIfNeeded: capLength), at: capLengthIndex)
+        var parameters = ByteBuffer()
+        var pending = ByteBuffer()
+        func flush() {
+            guard pending.readableBytes > 0 else { return }
+            parameters.writeInteger(UInt8(2))
+            parameters.writeInteger(UInt8(pending.readableBytes))
+            parameters.writeBuffer(&pending)
+            pending.clear()
         }
-        buffer.setInteger(UInt8(truncatingIfNeeded: buffer.writerIndex - lengthIndex - 1), at: lengthIndex)
+        for capability in capabilities {
+            var one = ByteBuffer()
+            capability.encode(into: &one)
+            if pending.readableBytes + one.readableBytes > 255 { flush() }
+            pending.writeBuffer(&one)
+        }
+        flush()
+        guard parameters.readableBytes <= 255 else { throw .optionalParametersTooLarge(parameters.readableBytes) }
+        buffer.writeInteger(UInt8(parameters.readableBytes))
+        buffer.writeBuffer(&parameters)
     }
 
     /// Decodes and checks an OPEN body (RFC 4271 section 6.2).
@@ -117,15 +132,22 @@ public struct BGPOpen: Sendable, Hashable {
             // Data: the largest locally supported version number, 2 octets.
             throw .open(S.unsupportedVersionNumber, data: [0, 4], "version \(version), expected 4")
         }
-        guard Int(paramsLength) == body.readableBytes else {
+        // RFC 9072 section 2: Optional Parameters Length 255 followed by a Non-Ext OP Type of
+        // 255 announces the extended form: a 2-octet length, and 2-octet parameter lengths.
+        let extended = paramsLength == 255 && body.getInteger(at: body.readerIndex, as: UInt8.self) == 255
+        if extended { body.moveReaderIndex(forwardBy: 1) }
+        guard let declared = extended ? body.readInteger(as: UInt16.self).map(Int.init) : Int(paramsLength),
+            declared == body.readableBytes
+        else {
             throw BGPDecodeError(
                 BGPNotification(code: BGPNotification.Code.openMessageError, subcode: 0),
                 reason: "Optional Parameters Length \(paramsLength) but \(body.readableBytes) octets follow")
         }
         var capabilities: [BGPCapability] = []
         while body.readableBytes > 0 {
-            guard let type: UInt8 = body.readInteger(), let length: UInt8 = body.readInteger(),
-                var value = body.readSlice(length: Int(length))
+            guard let type: UInt8 = body.readInteger(),
+                let length = extended ? body.readInteger(as: UInt16.self).map(Int.init) : body.readInteger(as: UInt8.self).map(Int.init),
+                var value = body.readSlice(length: length)
             else {
                 throw .open(0, "optional parameter overruns the Optional Parameters field")
             }

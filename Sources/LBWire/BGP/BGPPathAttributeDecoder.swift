@@ -63,7 +63,9 @@ struct BGPPathAttributeDecoder {
         switch type {
         case T.origin, T.asPath, T.nextHop, T.localPref, T.atomicAggregate: F.transitive
         case T.multiExitDisc, T.mpReachNLRI, T.mpUnreachNLRI: F.optional
-        case T.aggregator, T.communities, T.largeCommunities: F.optional | F.transitive
+        case T.aggregator, T.communities, T.largeCommunities, T.extendedCommunities, T.as4Path, T.as4Aggregator:
+            F.optional | F.transitive
+        case T.originatorID, T.clusterList: F.optional
         default: nil
         }
     }
@@ -77,7 +79,7 @@ struct BGPPathAttributeDecoder {
             guard flags & F.optional != 0 else {
                 throw .update(S.unrecognizedWellKnownAttribute, data: raw, .sessionReset, "unrecognized well-known attribute \(type)")
             }
-            a.other.append(.init(flags: flags, type: type, value: value.readBytes(length: length) ?? []))
+            a.other.append(.init(flags: flags & ~F.extendedLength, type: type, value: value.readBytes(length: length) ?? []))
             return
         }
         // RFC 4271 section 6.3 Attribute Flags Error; RFC 7606 section 3 (c) treat-as-withdraw,
@@ -103,7 +105,7 @@ struct BGPPathAttributeDecoder {
             a.origin = origin
         case T.asPath:
             // RFC 7606 section 7.2: malformed AS_PATH -> treat-as-withdraw.
-            guard let path = decodeASPath(&value) else { return withdraw(S.malformedASPath, "malformed AS_PATH") }
+            guard let path = decodeASPath(&value, fourOctet: fourOctetAS) else { return withdraw(S.malformedASPath, "malformed AS_PATH") }
             a.asPath = path
         case T.nextHop:
             // RFC 7606 section 7.3; RFC 4271 section 6.3: 0.0.0.0, multicast or broadcast are invalid.
@@ -123,18 +125,42 @@ struct BGPPathAttributeDecoder {
         case T.atomicAggregate:
             // RFC 7606 section 7.6: bad length -> attribute discard.
             if length == 0 { a.atomicAggregate = true }
-        case T.aggregator:
-            // RFC 7606 section 7.7: bad length -> attribute discard.
-            if length == (fourOctetAS ? 8 : 6) {
-                a.other.append(.init(flags: flags, type: type, value: value.readBytes(length: length) ?? []))
+        case T.aggregator, T.as4Aggregator:
+            // RFC 7606 section 7.7 and RFC 6793 section 6: bad length -> attribute discard.
+            if length == (fourOctetAS || type == T.as4Aggregator ? 8 : 6) { keep(flags, type, &value, into: &a) }
+        case T.as4Path:
+            // RFC 6793 section 6: a malformed AS4_PATH (or one holding confederation segments,
+            // section 3) is discarded; the AS_PATH alone is used.
+            var copy = value
+            if let segments = decodeASPath(&copy, fourOctet: true), segments.allSatisfy({ $0.type <= 2 }) {
+                keep(flags, type, &value, into: &a)
             }
         case T.communities:
-            // RFC 7606 section 7.8: a length not a multiple of 4 -> treat-as-withdraw.
-            guard length % 4 == 0 else { return withdraw(S.attributeLengthError, data: raw, "COMMUNITIES length \(length)") }
+            // RFC 7606 section 7.8: "malformed if its length is not a non-zero multiple of 4"
+            // -> treat-as-withdraw.
+            guard length > 0, length % 4 == 0 else {
+                return withdraw(S.attributeLengthError, data: raw, "COMMUNITIES length \(length)")
+            }
             while let v: UInt32 = value.readInteger() { a.communities.append(BGPCommunity(value: v)) }
+        case T.originatorID, T.clusterList:
+            // RFC 7606 sections 7.9 and 7.10: ORIGINATOR_ID other than 4 octets, CLUSTER_LIST not
+            // a non-zero multiple of 4 -> treat-as-withdraw.
+            guard type == T.originatorID ? length == 4 : (length > 0 && length % 4 == 0) else {
+                return withdraw(S.attributeLengthError, data: raw, "attribute \(type) length \(length)")
+            }
+            keep(flags, type, &value, into: &a)
+        case T.extendedCommunities:
+            // RFC 7606 section 7.14: a length not a non-zero multiple of 8 -> treat-as-withdraw.
+            guard length > 0, length % 8 == 0 else {
+                return withdraw(S.attributeLengthError, data: raw, "EXTENDED_COMMUNITIES length \(length)")
+            }
+            keep(flags, type, &value, into: &a)
         case T.largeCommunities:
-            // RFC 8092 section 6: a length not a multiple of 12 -> treat-as-withdraw.
-            guard length % 12 == 0 else { return withdraw(S.attributeLengthError, data: raw, "LARGE_COMMUNITIES length \(length)") }
+            // RFC 8092 section 6: "malformed if the length ... is not a non-zero multiple of 12"
+            // -> treat-as-withdraw.
+            guard length > 0, length % 12 == 0 else {
+                return withdraw(S.attributeLengthError, data: raw, "LARGE_COMMUNITIES length \(length)")
+            }
             while let g: UInt32 = value.readInteger(), let l1: UInt32 = value.readInteger(), let l2: UInt32 = value.readInteger() {
                 a.largeCommunities.append(BGPLargeCommunity(global: g, local1: l1, local2: l2))
             }
@@ -154,9 +180,15 @@ struct BGPPathAttributeDecoder {
         }
     }
 
+    /// Keeps a recognised attribute IronLB does not model in `other`, without the Extended
+    /// Length bit (an encoding detail the encoder sets again when the value needs it).
+    private func keep(_ flags: UInt8, _ type: UInt8, _ value: inout ByteBuffer, into a: inout BGPPathAttributes) {
+        a.other.append(.init(flags: flags & ~F.extendedLength, type: type, value: value.readBytes(length: value.readableBytes) ?? []))
+    }
+
     /// RFC 4271 section 4.3 AS_PATH: segments of type (1), count (1), count ASes. RFC 7606
     /// section 7.2: an unknown type, a zero count or an overrun makes it malformed.
-    private func decodeASPath(_ value: inout ByteBuffer) -> [BGPPathAttributes.ASPathSegment]? {
+    private func decodeASPath(_ value: inout ByteBuffer, fourOctet: Bool) -> [BGPPathAttributes.ASPathSegment]? {
         var segments: [BGPPathAttributes.ASPathSegment] = []
         while value.readableBytes > 0 {
             guard let type: UInt8 = value.readInteger(), (1...4).contains(type),
@@ -164,7 +196,7 @@ struct BGPPathAttributeDecoder {
             else { return nil }
             var asns: [UInt32] = []
             for _ in 0..<count {
-                if fourOctetAS {
+                if fourOctet {
                     guard let asn: UInt32 = value.readInteger() else { return nil }
                     asns.append(asn)
                 } else {

@@ -35,7 +35,8 @@ public struct BGPPathAttributes: Sendable, Hashable {
         }
     }
 
-    /// RFC 4271 section 4.3 attribute type codes (8 from RFC 1997, 14/15 from RFC 4760, 32 from RFC 8092).
+    /// RFC 4271 section 4.3 attribute type codes (8 from RFC 1997, 9/10 from RFC 4456, 14/15
+    /// from RFC 4760, 16 from RFC 4360, 17/18 from RFC 6793, 32 from RFC 8092).
     public enum TypeCode {
         public static let origin: UInt8 = 1
         public static let asPath: UInt8 = 2
@@ -45,8 +46,13 @@ public struct BGPPathAttributes: Sendable, Hashable {
         public static let atomicAggregate: UInt8 = 6
         public static let aggregator: UInt8 = 7
         public static let communities: UInt8 = 8
+        public static let originatorID: UInt8 = 9
+        public static let clusterList: UInt8 = 10
         public static let mpReachNLRI: UInt8 = 14
         public static let mpUnreachNLRI: UInt8 = 15
+        public static let extendedCommunities: UInt8 = 16
+        public static let as4Path: UInt8 = 17
+        public static let as4Aggregator: UInt8 = 18
         public static let largeCommunities: UInt8 = 32
     }
 
