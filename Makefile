@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SAMPLES := $(wildcard config/*.yaml)
 
-.PHONY: all build test bench bench-allocator bench-controller bench-speaker demo deps clean deploy-key deploy-check
+.PHONY: all build test bench bench-allocator bench-controller bench-speaker demo deps clean deploy-key deploy-check install-plugin
 
 all: build
 
@@ -63,11 +63,36 @@ deploy/memberlist.key:
 	head -c 32 /dev/urandom | base64 > $@
 	@echo "generated $@ (keep it secret; every speaker of one cluster needs the same key)"
 
-## Render the manifests (what `kubectl apply -k deploy/` would install).
-deploy-check: deploy-key
-	kubectl kustomize deploy/ > /tmp/ironlb-rendered.yaml && echo "deploy/ renders"
-	command -v kubernetes-validate >/dev/null || pip install -q kubernetes-validate
-	kubernetes-validate --strict --quiet -k 1.32.0 /tmp/ironlb-rendered.yaml && echo "every object passes schema validation (Kubernetes 1.32)"
+## Check deploy/ without a cluster: render it with a throwaway membership key (a fresh checkout
+## needs no `make deploy-key`, and your real key is never read), validate every object strictly
+## against the Kubernetes 1.32 schemas (kubernetes-validate, from PyPI) and lint the Dockerfile.
+## `make test` (DeployTests) checks all this and more: exact RBAC, security contexts, probes, the
+## binaries' flags, and `kubectl apply -k` against KubeTestServer.
+deploy-check:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	cp -R deploy "$$tmp/deploy"; rm -f "$$tmp/deploy/memberlist.key"; \
+	head -c 32 /dev/urandom | base64 > "$$tmp/deploy/memberlist.key"; \
+	kubectl kustomize "$$tmp/deploy" > "$$tmp/rendered.yaml"; \
+	echo "deploy/ renders: $$(grep -c '^kind:' "$$tmp/rendered.yaml") objects"; \
+	command -v kubernetes-validate >/dev/null || pip install -q kubernetes-validate; \
+	kubernetes-validate --strict --quiet -k 1.32.0 "$$tmp/rendered.yaml"; \
+	echo "every object passes strict schema validation (Kubernetes 1.32)"
+	@set -e; f=deploy/Dockerfile; \
+	grep -q -- '--static-swift-stdlib' $$f || { echo "$$f: binaries not built with --static-swift-stdlib"; exit 1; }; \
+	for b in lb-controller lb-speaker lbctl; do grep -q "/out/$$b" $$f || { echo "$$f: does not install $$b"; exit 1; }; done; \
+	grep -Eq '^USER +[1-9][0-9]*' $$f || { echo "$$f: the release image does not run as a non-root USER"; exit 1; }; \
+	if command -v hadolint >/dev/null; then hadolint $$f; fi; \
+	echo "$$f: one image, three statically linked Swift binaries, non-root"
+
+PREFIX ?= /usr/local
+
+## Install lbctl and link it as the kubectl plugin `kubectl-lb`, so `kubectl lb status` works.
+install-plugin:
+	$(SWIFT) build -c release --product lbctl
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/lbctl" $(DESTDIR)$(PREFIX)/bin/lbctl
+	ln -sf lbctl $(DESTDIR)$(PREFIX)/bin/kubectl-lb
+	@echo "installed $(DESTDIR)$(PREFIX)/bin/lbctl and kubectl-lb; try: kubectl lb status"
 
 clean:
 	rm -rf .build

@@ -215,6 +215,13 @@ let package = Package(
         // integration tests, benchmarks and the demo. Foundation only.
         .target(name: "LBLab"),
         .testTarget(name: "LBLabTests", dependencies: ["LBLab"]),
+        // deploy/ checked without a cluster: `kubectl kustomize` renders it, kubernetes-validate
+        // --strict accepts every object, RBAC is exactly least privilege, and `kubectl apply -k`
+        // succeeds against KubeTestServer (IRONLB_REQUIRE_LAB=1 makes missing tools fail).
+        .testTarget(
+            name: "DeployTests",
+            dependencies: ["KubeTestServer", "LBCore", .product(name: "Yams", package: "Yams")]
+        ),
         // Integration tests of lb-speaker in layer-2 mode: real lb-speaker, lb-controller and
         // kube-test-server processes in a network-namespace lab (root only; IRONLB_REQUIRE_LAB=1
         // makes missing prerequisites fail).

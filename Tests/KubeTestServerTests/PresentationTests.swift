@@ -95,7 +95,7 @@ import Testing
         #expect(resources.first { $0["resource"] == "nodes" }?["scope"] == "Cluster")
         let beta = api.get("/apis", accept: "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList")
         #expect(beta.contentType == "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList")
-        #expect(beta["items"]?.arrayValue?.compactMap { $0[path: ["metadata", "name"]]?.stringValue } == ["discovery.k8s.io", "coordination.k8s.io", "events.k8s.io"])
+        #expect(beta["items"]?.arrayValue?.compactMap { $0[path: ["metadata", "name"]]?.stringValue } == ["discovery.k8s.io", "coordination.k8s.io", "events.k8s.io", "apps", "rbac.authorization.k8s.io", "policy"])
         let legacy = api.get("/api/v1")
         #expect(legacy["kind"] == "APIResourceList")
         #expect(legacy["resources"]?.arrayValue?.contains { $0["name"] == "services/status" } == true)

@@ -96,14 +96,61 @@ extension ResourceType {
         namespaced: true, shortNames: [], categories: [], hasStatus: false, selectableFields: [:],
         requiresResourceVersionOnUpdate: true, allowsCreateOnUpdate: true)
 
+    // The kinds `kubectl apply -k deploy/` installs besides the ones above. Stored and served
+    // like any other (CRUD, watch, patch, apply), without kind-specific validation: nothing in
+    // this server runs Pods, so they are only records (their schemas are `.any`).
+
+    public static let serviceAccounts = ResourceType(
+        group: "", version: "v1", resource: "serviceaccounts", singular: "serviceaccount", kind: "ServiceAccount",
+        namespaced: true, shortNames: ["sa"], categories: [], hasStatus: false, selectableFields: [:],
+        requiresResourceVersionOnUpdate: false, allowsCreateOnUpdate: true)
+
+    public static let deployments = ResourceType(
+        group: "apps", version: "v1", resource: "deployments", singular: "deployment", kind: "Deployment",
+        namespaced: true, shortNames: ["deploy"], categories: ["all"], hasStatus: true, selectableFields: [:],
+        requiresResourceVersionOnUpdate: false, allowsCreateOnUpdate: false)
+
+    public static let daemonSets = ResourceType(
+        group: "apps", version: "v1", resource: "daemonsets", singular: "daemonset", kind: "DaemonSet",
+        namespaced: true, shortNames: ["ds"], categories: ["all"], hasStatus: true, selectableFields: [:],
+        requiresResourceVersionOnUpdate: false, allowsCreateOnUpdate: false)
+
+    public static let roles = ResourceType(
+        group: "rbac.authorization.k8s.io", version: "v1", resource: "roles", singular: "role", kind: "Role",
+        namespaced: true, shortNames: [], categories: [], hasStatus: false, selectableFields: [:],
+        requiresResourceVersionOnUpdate: false, allowsCreateOnUpdate: true)
+
+    public static let roleBindings = ResourceType(
+        group: "rbac.authorization.k8s.io", version: "v1", resource: "rolebindings", singular: "rolebinding",
+        kind: "RoleBinding", namespaced: true, shortNames: [], categories: [], hasStatus: false, selectableFields: [:],
+        requiresResourceVersionOnUpdate: false, allowsCreateOnUpdate: true)
+
+    public static let clusterRoles = ResourceType(
+        group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterroles", singular: "clusterrole",
+        kind: "ClusterRole", namespaced: false, shortNames: [], categories: [], hasStatus: false, selectableFields: [:],
+        requiresResourceVersionOnUpdate: false, allowsCreateOnUpdate: true)
+
+    public static let clusterRoleBindings = ResourceType(
+        group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterrolebindings",
+        singular: "clusterrolebinding", kind: "ClusterRoleBinding", namespaced: false, shortNames: [], categories: [],
+        hasStatus: false, selectableFields: [:], requiresResourceVersionOnUpdate: false, allowsCreateOnUpdate: true)
+
+    public static let podDisruptionBudgets = ResourceType(
+        group: "policy", version: "v1", resource: "poddisruptionbudgets", singular: "poddisruptionbudget",
+        kind: "PodDisruptionBudget", namespaced: true, shortNames: ["pdb"], categories: [], hasStatus: true,
+        selectableFields: [:], requiresResourceVersionOnUpdate: false, allowsCreateOnUpdate: false)
+
     /// Every kind served, in discovery order.
     public static let all: [ResourceType] = [
         .namespaces, .services, .nodes, .configMaps, .secrets, .events, .endpointSlices, .leases, .eventsV1,
+        .serviceAccounts, .deployments, .daemonSets, .roles, .roleBindings, .clusterRoles, .clusterRoleBindings,
+        .podDisruptionBudgets,
     ]
 
     /// The groups served under `/apis`, in discovery order.
     public static let groups: [(group: String, version: String)] = [
-        ("discovery.k8s.io", "v1"), ("coordination.k8s.io", "v1"), ("events.k8s.io", "v1"),
+        ("discovery.k8s.io", "v1"), ("coordination.k8s.io", "v1"), ("events.k8s.io", "v1"), ("apps", "v1"),
+        ("rbac.authorization.k8s.io", "v1"), ("policy", "v1"),
     ]
 
     /// Looks a resource up by group, version and plural name.

@@ -121,6 +121,9 @@ enum ObjectMetaRules {
             if name == "." || name == ".." { return ["may not be '\(name)'"] }
             if name.contains("/") { return ["may not contain '/'"] }
             if name.contains("%") { return ["may not contain '%'"] }
+            // RBAC objects take any path segment name (ValidateRBACName = path.ValidatePathSegmentName):
+            // `system:controller:...` and `ironlb:speaker` are valid there.
+            if type.group == "rbac.authorization.k8s.io" { return [] }
             return NameRules.dns1123SubdomainErrors(name)
         }
     }
