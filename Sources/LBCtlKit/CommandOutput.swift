@@ -1,7 +1,8 @@
 import Foundation
 
 /// Where a command writes: lines to standard output (results) and to standard error (problems).
-public protocol CommandOutput: AnyObject {
+/// `Sendable` because `status --watch` writes from a task.
+public protocol CommandOutput: AnyObject, Sendable {
     func print(_ line: String)
     func printError(_ line: String)
 }
@@ -19,13 +20,17 @@ public final class StandardOutput: CommandOutput {
     }
 }
 
-/// Output kept in memory, for tests.
-public final class CapturedOutput: CommandOutput {
-    public private(set) var standardOutput = ""
-    public private(set) var standardError = ""
+/// Output kept in memory, for tests. Safe to read while a watching command writes.
+public final class CapturedOutput: CommandOutput, @unchecked Sendable {
+    private let lock = NSLock()
+    private var out = ""
+    private var err = ""
 
     public init() {}
 
-    public func print(_ line: String) { standardOutput += line + "\n" }
-    public func printError(_ line: String) { standardError += line + "\n" }
+    public var standardOutput: String { lock.withLock { out } }
+    public var standardError: String { lock.withLock { err } }
+
+    public func print(_ line: String) { lock.withLock { out += line + "\n" } }
+    public func printError(_ line: String) { lock.withLock { err += line + "\n" } }
 }

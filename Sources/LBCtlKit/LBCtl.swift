@@ -6,12 +6,26 @@ import LBCore
 public struct LBCtl: ParsableCommand {
     public init() {}
 
-    public static let configuration = CommandConfiguration(
-        commandName: "lbctl",
-        abstract: "Inspect and check IronLB, the bare-metal LoadBalancer for Kubernetes.",
-        version: "lbctl \(IronLBVersion.current)",
-        subcommands: [Status.self, ConfigGroup.self, Version.self]
-    )
+    /// `lbctl`, or `kubectl lb` when run as the kubectl plugin `kubectl-lb`: usage and help
+    /// name the command the way the user typed it.
+    public static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: commandName(invokedAs: CommandLine.arguments.first ?? "lbctl"),
+            abstract: "Inspect and check IronLB, the bare-metal LoadBalancer for Kubernetes.",
+            version: "lbctl \(IronLBVersion.current)",
+            subcommands: [Status.self, Explain.self, ConfigGroup.self, Version.self]
+        )
+    }
+
+    /// The plugin's file name: kubectl runs `kubectl-lb` for `kubectl lb ...`.
+    public static let pluginExecutableName = "kubectl-lb"
+
+    /// The command name for help text, from the program's `argv[0]`: `kubectl lb` when its base
+    /// name is `kubectl-lb`, else `lbctl`.
+    public static func commandName(invokedAs argv0: String) -> String {
+        let base = argv0.split(separator: "/").last.map(String.init) ?? argv0
+        return base == pluginExecutableName ? "kubectl lb" : "lbctl"
+    }
 
     /// Parses `arguments` (without the program name) and runs the command they name, writing to
     /// `context.output`; returns the process exit code. Never calls `exit`. Commands that talk to

@@ -19,7 +19,8 @@ enum StatusFixtures {
           protocol: bgp
           addresses: [198.51.100.0/24]
         peers:
-        - peer-address: 192.0.2.254
+        - name: tor-1
+          peer-address: 192.0.2.254
           peer-asn: 64501
           my-asn: 64500
         """
@@ -34,12 +35,33 @@ enum StatusFixtures {
             status: ServiceStatus(loadBalancer: LoadBalancerStatus(ingress: ips.map { LoadBalancerIngress(ip: $0) })))
     }
 
-    /// One IP as a speaker publishes it.
-    static func entry(_ ip: String, pool: String?, mode: PoolProtocol?, announced: Bool, owner: String?) -> SpeakerState.AddressState {
-        SpeakerState.AddressState(
+    /// One layer-2 IP as a speaker publishes it; a node that does not announce gives the
+    /// election's reason (`notElected` unless `reasons` says otherwise).
+    static func entry(
+        _ ip: String, pool: String?, mode: PoolProtocol?, announced: Bool, owner: String?,
+        reasons: [NotAnnouncingReason]? = nil
+    ) -> SpeakerState.AddressState {
+        let why = reasons ?? (announced ? [] : [.notElected(winner: owner ?? "no node")])
+        return SpeakerState.AddressState(
             ip: IPAddress(ip) ?? IPAddress(ipv4: 0), pool: pool, services: [], protocol: mode, announced: announced,
-            owner: owner, interfaces: announced ? ["eth0"] : [],
-            reasons: announced ? [] : [SpeakerState.Reason(code: "notOwner", message: "\(owner ?? "no node") announces it")])
+            owner: owner, interfaces: announced && mode == .layer2 ? ["eth0"] : [],
+            reasons: why.map { SpeakerState.Reason(code: $0.code, message: $0.description) })
+    }
+
+    /// One BGP IP as a speaker publishes it: advertised to `peers` (the Established sessions).
+    static func bgpEntry(
+        _ ip: String, pool: String, advertised: Bool, peers: [String], reasons: [SpeakerState.Reason] = []
+    ) -> SpeakerState.AddressState {
+        SpeakerState.AddressState(
+            ip: IPAddress(ip) ?? IPAddress(ipv4: 0), pool: pool, services: [], protocol: .bgp, announced: advertised,
+            owner: nil, interfaces: [], reasons: reasons, peers: advertised ? peers : [], prefix: "\(ip)/32")
+    }
+
+    /// A BGP session as a speaker publishes it.
+    static func peer(_ name: String, up: Bool, prefixes: Int = 1, error: String? = nil) -> SpeakerState.PeerState {
+        SpeakerState.PeerState(
+            name: name, address: "192.0.2.254", asn: 64501, state: up ? "Established" : "Active",
+            establishedSince: up ? "2026-06-14T09:00:00Z" : nil, prefixesAdvertised: up ? prefixes : 0, lastError: error)
     }
 
     /// A speaker Lease renewed `age` seconds before `now` with a 15 s duration; `state` is the
@@ -53,45 +75,96 @@ enum StatusFixtures {
                 holderIdentity: node, leaseDurationSeconds: 15, renewTime: MicroTime(now.addingTimeInterval(-age))))
     }
 
-    static func lease(_ node: String, age: Double, members: [String], ips: [SpeakerState.AddressState]) -> Lease {
-        let state = SpeakerState(node: node, memberAddress: "10.0.0.1:7946", liveMembers: members, ips: ips)
+    static func lease(
+        _ node: String, age: Double, members: [String], ips: [SpeakerState.AddressState],
+        bgpPeers: [SpeakerState.PeerState]? = nil
+    ) -> Lease {
+        let state = SpeakerState(node: node, memberAddress: "10.0.0.1:7946", liveMembers: members, ips: ips, bgpPeers: bgpPeers)
         return lease(node, age: age, state: (try? state.jsonString()) ?? "")
     }
 
-    static func report(
-        config: String? = StatusFixtures.config, services: [KubeAPI.Service], leases: [Lease] = []
-    ) -> StatusReport {
-        StatusReport.build(
-            configText: config, configSource: "ConfigMap ironlb-system/config", services: services, leases: leases,
-            now: now)
+    static func snapshot(
+        config: String? = StatusFixtures.config, services: [KubeAPI.Service], leases: [Lease] = [],
+        events: [KubeAPI.Event] = []
+    ) -> ClusterSnapshot {
+        ClusterSnapshot(configText: config, services: services, leases: leases, events: events, now: now)
     }
 
-    /// The fixture the snapshot tests render: a served layer-2 Service, a served BGP Service, a
-    /// pending one, two live speakers and a dead one without state.
-    static var cluster: StatusReport {
-        let members = ["node-a", "node-b"]
-        return report(
+    static func report(
+        config: String? = StatusFixtures.config, services: [KubeAPI.Service], leases: [Lease] = [],
+        events: [KubeAPI.Event] = []
+    ) -> StatusReport {
+        StatusReport.build(snapshot(config: config, services: services, leases: leases, events: events))
+    }
+
+    /// The controller's event about a Service, `age` seconds before `now`.
+    static func event(
+        about name: String, namespace: String = "default", kind: String = "Service", type: EventType = .warning,
+        reason: String, message: String, age: Double = 30
+    ) -> KubeAPI.Event {
+        KubeAPI.Event(
+            metadata: ObjectMeta(name: "\(name).\(reason.lowercased())", namespace: namespace),
+            involvedObject: ObjectReference(kind: kind, namespace: namespace, name: name), type: type, reason: reason,
+            message: message, source: EventSource(component: "ironlb-controller"),
+            lastTimestamp: KubeTime(now.addingTimeInterval(-age)))
+    }
+
+    /// The cluster the snapshot tests render, one of each case:
+    /// - `default/web`: layer 2, announced by node-a; node-b not elected.
+    /// - `shop/api`: BGP, advertised by node-a (to tor-1) and node-b (whose session is down).
+    /// - `default/split`: layer 2, node-a and node-b each think they own it (node-b sees only
+    ///   itself): a split view.
+    /// - `default/legacy`: layer 2 in a pool only zone c may announce; node-c's speaker is not
+    ///   live but its last state still claims the IP.
+    /// - `default/db`: pending, asks for a pool that does not exist (with the controller's event).
+    /// - node-d: live, without a published state.
+    static var clusterSnapshot: ClusterSnapshot {
+        let zoneC = NotAnnouncingReason.notSelectedByPool(pool: "default", selectorMismatch: "zone=c")
+        return snapshot(
             services: [
                 service("web", ips: ["192.0.2.1"], annotations: [ServiceAnnotations.assignedPool: "default"]),
-                service("api", namespace: "shop", ips: ["198.51.100.5"]),
+                service("split", ips: ["192.0.2.2"], annotations: [ServiceAnnotations.assignedPool: "default"]),
+                service("legacy", ips: ["192.0.2.3"]),
+                service("api", namespace: "shop", ips: ["198.51.100.5"], annotations: [ServiceAnnotations.assignedPool: "routed"]),
                 service("db", annotations: ["ironlb.dev/address-pool": "missing"]),
                 service("internal", type: .clusterIP),
                 service("other", ips: ["203.0.113.9"], lbClass: "example.com/other"),
             ],
             leases: [
                 lease(
-                    "node-a", age: 2, members: members,
+                    "node-a", age: 2, members: ["node-a", "node-b"],
                     ips: [
                         entry("192.0.2.1", pool: "default", mode: .layer2, announced: true, owner: "node-a"),
-                        entry("198.51.100.5", pool: "routed", mode: .bgp, announced: true, owner: nil),
-                    ]),
+                        entry("192.0.2.2", pool: "default", mode: .layer2, announced: true, owner: "node-a"),
+                        entry("192.0.2.3", pool: "default", mode: .layer2, announced: false, owner: "node-c", reasons: [zoneC]),
+                        bgpEntry("198.51.100.5", pool: "routed", advertised: true, peers: ["tor-1"]),
+                    ],
+                    bgpPeers: [peer("tor-1", up: true)]),
                 lease(
-                    "node-b", age: 5, members: members,
+                    "node-b", age: 5, members: ["node-b"],
                     ips: [
                         entry("192.0.2.1", pool: "default", mode: .layer2, announced: false, owner: "node-a"),
-                        entry("198.51.100.5", pool: "routed", mode: .bgp, announced: true, owner: nil),
-                    ]),
-                lease("node-c", age: 3700, state: nil),
+                        entry("192.0.2.2", pool: "default", mode: .layer2, announced: true, owner: "node-b"),
+                        entry("192.0.2.3", pool: "default", mode: .layer2, announced: false, owner: "node-c", reasons: [zoneC]),
+                        bgpEntry(
+                            "198.51.100.5", pool: "routed", advertised: true, peers: [],
+                            reasons: [SpeakerState.Reason(code: "noSessionEstablished", message: "none of its BGP sessions is Established")]),
+                    ],
+                    bgpPeers: [peer("tor-1", up: false, error: "connection refused")]),
+                lease(
+                    "node-c", age: 3700, members: ["node-a", "node-b", "node-c"],
+                    ips: [entry("192.0.2.3", pool: "default", mode: .layer2, announced: true, owner: "node-c")]),
+                lease("node-d", age: 1, state: nil),
+            ],
+            events: [
+                event(
+                    about: "db", reason: "AllocationFailed",
+                    message: "the address-pool annotation names pool \"missing\", which does not exist (pools: default, routed)"),
+                event(
+                    about: "config", namespace: "ironlb-system", kind: "ConfigMap", type: .normal, reason: "ConfigLoaded",
+                    message: "config loaded: 2 pools, 1 peer", age: 600),
             ])
     }
+
+    static var cluster: StatusReport { StatusReport.build(clusterSnapshot) }
 }

@@ -12,8 +12,13 @@ import Testing
     @Test func verdictWhenAllServed() {
         let report = F.report(
             services: (1...12).map { F.service("s\($0)", ips: ["192.0.2.\($0)"]) },
-            leases: [F.lease("node-a", age: 1, members: ["node-a"], ips: [])])
+            leases: [
+                F.lease(
+                    "node-a", age: 1, members: ["node-a"],
+                    ips: (1...12).map { F.entry("192.0.2.\($0)", pool: "default", mode: .layer2, announced: true, owner: "node-a") })
+            ])
         #expect(report.verdict == "all 12 services served")
+        #expect(report.healthy)
         #expect(!report.hasStrictProblems)
     }
 
@@ -21,8 +26,10 @@ import Testing
         let report = F.report(
             services: [F.service("a"), F.service("b"), F.service("c", ips: ["192.0.2.3"])],
             leases: [F.lease("node-a", age: 1, members: [], ips: []), F.lease("node-b", age: 60, state: nil)])
-        #expect(report.verdict == "2 services pending; 1 speaker not live")
+        // node-a's state does not list c's IP: it is served but nobody announces it.
+        #expect(report.verdict == "2 services pending; 1 speaker not live; 1 service not announced")
         #expect(report.hasStrictProblems)
+        #expect(!report.healthy)
 
         let none = F.report(config: nil, services: [])
         #expect(none.verdict == "no LoadBalancer services; config missing; no speakers")
@@ -43,15 +50,27 @@ import Testing
         }
         #expect(reason(config: nil, F.service("a")) == "no IronLB config (ConfigMap ironlb-system/config)")
         #expect(reason(config: "address-pools: 3", F.service("a")) == "IronLB config is invalid (1 error)")
-        #expect(reason(config: "", F.service("a")) == "no address pools configured")
+        // Without an event from the controller, the allocator is asked the controller's question.
+        #expect(reason(config: "", F.service("a")) == "no address pools are configured; add an address-pools entry to the IronLB ConfigMap")
         #expect(
             reason(F.service("a", annotations: ["metallb.universe.tf/address-pool": "gold"]))
-                == "asks for pool \"gold\", which is not configured")
+                == "the address-pool annotation names pool \"gold\", which does not exist (pools: default, routed)")
         #expect(
             reason(F.service("a"))
-                == "no IP assigned yet; see its events (kubectl describe service -n default a)")
+                == "not assigned yet, though pool \"default\" has room (192.0.2.0); check that the IronLB controller is running")
         let tiny = "address-pools: [{name: tiny, protocol: layer2, addresses: [192.0.2.1/32]}]"
-        #expect(reason(config: tiny, F.service("a"), others: [F.service("b", ips: ["192.0.2.1"])]) == "every auto-assign pool is full")
+        #expect(
+            reason(config: tiny, F.service("a"), others: [F.service("b", ips: ["192.0.2.1"])])
+                == "no auto-assign pool can give namespace \"default\" addresses: pool \"tiny\" has no free IPv4 address; add addresses to it or free some")
+        // The controller's own event wins: it is what the controller decided.
+        let report = F.report(
+            services: [F.service("a")],
+            events: [
+                F.event(about: "a", reason: "AllocationFailed", message: "older", age: 90),
+                F.event(about: "a", reason: "AllocationFailed", message: "requested IP 192.0.2.9 is in use", age: 10),
+                F.event(about: "a", namespace: "other", reason: "AllocationFailed", message: "another Service's", age: 1),
+            ])
+        #expect(report.services.first?.reason == "requested IP 192.0.2.9 is in use")
     }
 
     @Test func servedServiceTakesPoolFromAnnotationElseFromItsIP() throws {
@@ -160,12 +179,59 @@ import Testing
         #expect(report.hasStrictProblems)
     }
 
+    @Test func bgpServicesShowAdvertisingNodesPeersAndSessions() throws {
+        let report = F.cluster
+        let api = try #require(report.services.first { $0.name == "shop/api" })
+        #expect(api.node == "node-a,node-b")
+        #expect(api.peers == ["tor-1"])
+        #expect(api.reason == "node-b advertises to no peer")
+        let a = try #require(report.speakers.first { $0.node == "node-a" })
+        #expect(a.bgpSessionsUp == 1 && a.bgpSessionsTotal == 1)
+        let b = try #require(report.speakers.first { $0.node == "node-b" })
+        #expect(b.bgpSessionsUp == 0 && b.bgpSessionsTotal == 1)
+        #expect(b.note == "bgp tor-1 Active: connection refused")
+        let c = try #require(report.speakers.first { $0.node == "node-c" })
+        #expect(c.bgpSessionsTotal == nil, "a layer-2-only speaker runs no session")
+
+        let lonely = F.report(
+            services: [F.service("api", ips: ["198.51.100.5"])],
+            leases: [F.lease("node-a", age: 1, members: ["node-a"], ips: [F.bgpEntry("198.51.100.5", pool: "routed", advertised: true, peers: [])])])
+        #expect(lonely.services.first?.peers == [])
+        #expect(lonely.services.first?.reason == "advertised to no peer (no BGP session up)")
+    }
+
+    @Test func aClaimOnlyByADeadSpeakerIsNotAnnounced() throws {
+        let legacy = try #require(F.cluster.services.first { $0.name == "default/legacy" })
+        #expect(legacy.node == "none")
+        #expect(legacy.reason == "announced only by a speaker that is not live (node-c)")
+        #expect(!F.cluster.healthy)
+    }
+
+    @Test func configStateCarriesTheControllersLatestEvent() {
+        let events = [
+            F.event(about: "config", namespace: "ironlb-system", kind: "ConfigMap", type: .normal, reason: "ConfigLoaded", message: "config loaded: 1 pool, 0 peers", age: 600),
+            F.event(about: "config", namespace: "ironlb-system", kind: "ConfigMap", reason: "InvalidConfig", message: "config refused (1 error), the last valid config stays in force: x", age: 5),
+        ]
+        let report = F.report(config: "address-pools: 3", services: [], events: events)
+        #expect(report.config.state == .invalid)
+        #expect(report.config.stale)
+        #expect(report.config.lastEvent == "InvalidConfig: config refused (1 error), the last valid config stays in force: x")
+        let fine = F.report(services: [], events: events)
+        #expect(!fine.config.stale)
+    }
+
+    @Test func namespaceFilterListsOnlyThatNamespaceButCountsEveryIP() {
+        let report = StatusReport.build(F.clusterSnapshot, namespace: "shop")
+        #expect(report.services.map(\.name) == ["shop/api"])
+        #expect(report.pools.first?.families.first?.inUse == "3")
+    }
+
     @Test func ageFormatting() {
-        #expect(StatusTable.age(0) == "0s")
-        #expect(StatusTable.age(59) == "59s")
-        #expect(StatusTable.age(60) == "1m")
-        #expect(StatusTable.age(75) == "1m15s")
-        #expect(StatusTable.age(3700) == "1h1m")
-        #expect(StatusTable.age(90000) == "1d1h")
+        #expect(TableLayout.age(0) == "0s")
+        #expect(TableLayout.age(59) == "59s")
+        #expect(TableLayout.age(60) == "1m")
+        #expect(TableLayout.age(75) == "1m15s")
+        #expect(TableLayout.age(3700) == "1h1m")
+        #expect(TableLayout.age(90000) == "1d1h")
     }
 }

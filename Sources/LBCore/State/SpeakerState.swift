@@ -36,6 +36,43 @@ public struct SpeakerState: Sendable, Hashable, Codable {
     /// Set only when the document had to shrink to fit Kubernetes' 256 KiB annotation limit
     /// (`jsonString(fittingIn:)`): how many IPs were left out of `ips`. Absent otherwise.
     public var omitted: Omitted?
+    /// The BGP sessions this speaker runs (one per configured peer whose `node-selectors` match
+    /// its node), sorted by peer name. Absent when the config has no peer for this node, so
+    /// layer-2-only documents are unchanged; readers that predate it ignore it.
+    public var bgpPeers: [PeerState]?
+
+    /// One BGP session as the speaker sees it.
+    public struct PeerState: Sendable, Hashable, Codable {
+        /// The peer's name from the config (`name`, else `ADDRESS:PORT`).
+        public var name: String
+        /// The peer's address, canonical text.
+        public var address: String
+        /// The peer's AS number.
+        public var asn: UInt32
+        /// RFC 4271 state name: `Idle`, `Connect`, `Active`, `OpenSent`, `OpenConfirm`, `Established`.
+        public var state: String
+        /// When the session last reached Established (RFC 3339, UTC); nil when it is not up.
+        public var establishedSince: String?
+        /// Prefixes currently advertised to this peer.
+        public var prefixesAdvertised: Int
+        /// Why the session last went down or failed to come up, in words; nil when it never did.
+        public var lastError: String?
+
+        public init(
+            name: String, address: String, asn: UInt32, state: String, establishedSince: String?,
+            prefixesAdvertised: Int, lastError: String?
+        ) {
+            self.name = name
+            self.address = address
+            self.asn = asn
+            self.state = state
+            self.establishedSince = establishedSince
+            self.prefixesAdvertised = prefixesAdvertised
+            self.lastError = lastError
+        }
+
+        public var isEstablished: Bool { state == "Established" }
+    }
 
     /// What `jsonString(fittingIn:)` left out.
     public struct Omitted: Sendable, Hashable, Codable {
@@ -75,11 +112,18 @@ public struct SpeakerState: Sendable, Hashable, Codable {
         public var interfaces: [String]
         /// Why this node does not announce the IP, most basic first; empty when it does.
         public var reasons: [Reason]
+        /// BGP only: the peers (by name) this node advertises the IP's prefix to, i.e. whose
+        /// session is Established. Absent for layer-2 IPs.
+        public var peers: [String]?
+        /// BGP only: the advertised prefix (`ip/len` after `aggregation-length`). Absent for layer 2.
+        public var prefix: String?
 
         public init(
             ip: IPAddress, pool: String?, services: [String], protocol: PoolProtocol?, announced: Bool,
-            owner: String?, interfaces: [String], reasons: [Reason]
+            owner: String?, interfaces: [String], reasons: [Reason], peers: [String]? = nil, prefix: String? = nil
         ) {
+            self.peers = peers
+            self.prefix = prefix
             self.ip = ip
             self.pool = pool
             self.services = services
@@ -106,8 +150,11 @@ public struct SpeakerState: Sendable, Hashable, Codable {
     /// A document of the current version. Lists are put in canonical order here (members,
     /// services and interfaces by name, IPs by address, IPv4 first); reasons keep their order,
     /// which carries meaning.
-    public init(node: String, memberAddress: String?, liveMembers: [String], ips: [AddressState]) {
+    public init(
+        node: String, memberAddress: String?, liveMembers: [String], ips: [AddressState], bgpPeers: [PeerState]? = nil
+    ) {
         self.version = Self.currentVersion
+        self.bgpPeers = bgpPeers
         self.node = node
         self.memberAddress = memberAddress
         self.liveMembers = liveMembers
@@ -115,7 +162,7 @@ public struct SpeakerState: Sendable, Hashable, Codable {
         self = normalized()
     }
 
-    enum CodingKeys: String, CodingKey { case version, node, memberAddress, liveMembers, ips, omitted }
+    enum CodingKeys: String, CodingKey { case version, node, memberAddress, liveMembers, ips, omitted, bgpPeers }
 
     /// Checks `version` before anything else, so a document from a newer speaker fails with a
     /// message that says so rather than with a confusing error about some renamed field.
@@ -132,6 +179,7 @@ public struct SpeakerState: Sendable, Hashable, Codable {
         liveMembers = try c.decode([String].self, forKey: .liveMembers)
         ips = try c.decode([AddressState].self, forKey: .ips)
         omitted = try c.decodeIfPresent(Omitted.self, forKey: .omitted)
+        bgpPeers = try c.decodeIfPresent([PeerState].self, forKey: .bgpPeers)
     }
 
     /// The same state with every list in canonical order.
@@ -142,8 +190,10 @@ public struct SpeakerState: Sendable, Hashable, Codable {
             var entry = entry
             entry.services.sort()
             entry.interfaces.sort()
+            entry.peers?.sort()
             return entry
         }.sorted { $0.ip < $1.ip }
+        copy.bgpPeers = bgpPeers?.sorted { $0.name < $1.name }
         return copy
     }
 

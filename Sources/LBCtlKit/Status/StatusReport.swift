@@ -1,14 +1,18 @@
-/// What `lbctl status` shows: a plain, `Codable` value built by `StatusReport.build` from what
-/// the API server holds (the config text, the Services, the speakers' Leases) and the time. It
-/// does no I/O, so every wording is tested with fixture objects; the renderers only lay it out.
+/// What `lbctl status` shows: a plain, `Codable` value built by `StatusReport.build` from a
+/// `ClusterSnapshot` (the config text, the Services, the speakers' Leases, the controller's
+/// Events) and the time. It does no I/O, so every wording is tested with fixture objects; the
+/// renderers only lay it out.
 ///
-/// Field order is the output order of `-o json` and `-o yaml`: the verdict first. Counts are
+/// Field order is the output order of `-o yaml`: the verdict first. Counts of addresses are
 /// decimal strings, as `AddressCount` encodes them: a /64 has 2^64 addresses, past what a JSON
 /// number holds exactly.
 public struct StatusReport: Sendable, Hashable, Codable {
     /// One line that says whether all is well: "all 12 services served", "2 services pending",
     /// followed by other problems ("; config invalid", "; 1 speaker not live").
     public var verdict: String
+    /// True when nothing needs attention: every Service served by a live speaker without a split
+    /// view, the config loaded, every speaker live, every BGP session up.
+    public var healthy: Bool
     public var config: ConfigState
     public var pools: [Pool]
     public var services: [ServiceLine]
@@ -19,7 +23,7 @@ public struct StatusReport: Sendable, Hashable, Codable {
         config.state != .loaded || services.contains { $0.state == .pending }
     }
 
-    /// The config as the ConfigMap holds it.
+    /// The config as the ConfigMap holds it, and whether the controller has it in force.
     public struct ConfigState: Sendable, Hashable, Codable {
         public enum State: String, Sendable, Hashable, Codable {
             case loaded, missing, invalid
@@ -27,9 +31,15 @@ public struct StatusReport: Sendable, Hashable, Codable {
         public var state: State
         /// Where it was read from: `ConfigMap ironlb-system/config`.
         public var source: String
+        /// The ConfigMap's content is not what the controller runs with (it is missing or
+        /// invalid, so the controller keeps the last valid config, or has none).
+        public var stale: Bool
         /// The parser's errors when invalid (each naming the field, the value and what was
         /// expected); why it is missing otherwise; empty when loaded.
         public var errors: [String]
+        /// The controller's latest Event about the ConfigMap (`ConfigLoaded: config loaded: 2
+        /// pools, 1 peer`), nil when there is none (or events cannot be read).
+        public var lastEvent: String?
     }
 
     /// One address pool and how much of it Services use.
@@ -67,8 +77,11 @@ public struct StatusReport: Sendable, Hashable, Codable {
         /// that advertises it, comma-separated. Nil when pending or when no speaker state is
         /// available.
         public var node: String?
-        /// Why the Service is pending, or what is odd about a served one (an IP in no pool,
-        /// speakers that disagree).
+        /// BGP: the peers (by name) at least one of those nodes advertises it to; nil otherwise.
+        public var peers: [String]?
+        /// Why the Service is pending (the controller's `AllocationFailed` event, else what the
+        /// allocator answers for it now), or what is odd about a served one (an IP in no pool,
+        /// speakers that disagree, no live speaker announcing it).
         public var reason: String?
     }
 
@@ -84,9 +97,14 @@ public struct StatusReport: Sendable, Hashable, Codable {
         /// IPs this speaker says it announces (listed ones plus any the document had to omit);
         /// nil when its state could not be read.
         public var announced: Int?
+        /// BGP sessions in state Established; nil when the speaker runs none.
+        public var bgpSessionsUp: Int?
+        /// BGP sessions this speaker runs; nil when it runs none.
+        public var bgpSessionsTotal: Int?
         /// The speakers it sees as live members; empty when its state could not be read.
         public var members: [String]
-        /// Why the state is absent or unreadable; nil when it was read.
+        /// Why the state is absent or unreadable, or which BGP sessions are down and why; nil
+        /// when there is nothing to say.
         public var note: String?
     }
 }

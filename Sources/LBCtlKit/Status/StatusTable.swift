@@ -1,26 +1,21 @@
-import Foundation
-
 /// `lbctl status -o table`: the verdict, the config line, then one aligned table each for
-/// pools, Services and speakers. No colour yet.
+/// pools, Services and speakers. Colour (when `style` is enabled) marks what is fine in green,
+/// what needs a look in yellow and what is broken in red.
 enum StatusTable {
-    static func lines(_ report: StatusReport) -> [String] {
-        var out = [report.verdict, ""]
-        var config = "config: \(report.config.state.rawValue) (\(report.config.source))"
-        if report.config.state == .missing, let why = report.config.errors.first { config = "config: missing: \(why)" }
-        out.append(config)
-        if report.config.state == .invalid {
-            for e in report.config.errors { out.append("  error: \(e)") }
-        }
+    static func lines(_ report: StatusReport, style: Style = .plain) -> [String] {
+        var out = [report.healthy ? style.good(report.verdict) : style.bad(report.verdict), ""]
+        out += configLines(report.config, style: style)
 
         out.append("")
         if report.pools.isEmpty {
             out.append("no address pools")
         } else {
-            out += align(
-                [["POOL", "PROTOCOL", "IN USE"]]
+            out += TableLayout.align(
+                [["POOL", "PROTOCOL", "IN USE"].map(style.heading)]
                     + report.pools.map { pool in
                         let usage = pool.families.map { "\($0.family) \($0.inUse)/\($0.total)" }.joined(separator: ", ")
-                        return [pool.name, pool.protocol, usage.isEmpty ? "-" : usage]
+                        let full = !pool.families.isEmpty && pool.families.contains { $0.inUse == $0.total }
+                        return [pool.name, pool.protocol, usage.isEmpty ? "-" : (full ? style.warning(usage) : usage)]
                     })
         }
 
@@ -28,59 +23,72 @@ enum StatusTable {
         if report.services.isEmpty {
             out.append("no LoadBalancer services")
         } else {
-            out += align(
-                [["SERVICE", "IPS", "POOL", "MODE", "NODE", "STATUS"]]
-                    + report.services.map { s in
-                        var status = s.state.rawValue
-                        if let reason = s.reason { status += ": \(reason)" }
-                        return [
-                            s.name, s.ips.isEmpty ? "-" : s.ips.joined(separator: ","), s.pool ?? "-", s.mode ?? "-",
-                            s.node ?? "-", status,
-                        ]
-                    })
+            let bgp = report.services.contains { $0.peers != nil }
+            let header = ["SERVICE", "IPS", "POOL", "MODE", "NODE"] + (bgp ? ["PEERS"] : []) + ["STATUS"]
+            out += TableLayout.align([header.map(style.heading)] + report.services.map { serviceRow($0, bgp: bgp, style: style) })
         }
 
         out.append("")
         if report.speakers.isEmpty {
             out.append("no speakers")
         } else {
-            out += align(
-                [["SPEAKER", "LIVE", "LAST RENEWAL", "ANNOUNCED", "MEMBERS", "NOTE"]]
-                    + report.speakers.map { s in
-                        [
-                            s.node, s.live ? "yes" : "no", s.lastRenewalAgeSeconds.map { age($0) + " ago" } ?? "never",
-                            s.announced.map(String.init) ?? "-", s.members.isEmpty ? "-" : s.members.joined(separator: ","),
-                            s.note ?? "",
-                        ]
-                    })
+            let bgp = report.speakers.contains { $0.bgpSessionsTotal != nil }
+            let header = ["SPEAKER", "LIVE", "LAST RENEWAL", "ANNOUNCED"] + (bgp ? ["BGP UP"] : []) + ["MEMBERS", "NOTE"]
+            out += TableLayout.align([header.map(style.heading)] + report.speakers.map { speakerRow($0, bgp: bgp, style: style) })
         }
         return out
     }
 
-    /// Columns padded to their widest cell, two spaces apart; trailing spaces trimmed.
-    static func align(_ rows: [[String]]) -> [String] {
-        let columns = rows.map(\.count).max() ?? 0
-        var widths = [Int](repeating: 0, count: columns)
-        for row in rows {
-            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
+    static func serviceRow(_ s: StatusReport.ServiceLine, bgp: Bool, style: Style) -> [String] {
+        var status = s.state.rawValue
+        if let reason = s.reason { status += ": \(reason)" }
+        let node = s.node ?? "-"
+        let broken = node == AnnouncementView.splitView || node == AnnouncementView.nobody
+        let nodeCell = broken ? style.bad(node) : node
+        let statusCell: String
+        if s.state == .pending {
+            statusCell = style.bad(status)
+        } else {
+            statusCell = s.reason == nil ? style.good(status) : style.warning(status)
         }
-        return rows.map { row in
-            var line = ""
-            for (i, cell) in row.enumerated() {
-                line += i == row.count - 1 ? cell : cell.padding(toLength: widths[i] + 2, withPad: " ", startingAt: 0)
-            }
-            while line.hasSuffix(" ") { line.removeLast() }
-            return line
+        var row = [s.name, s.ips.isEmpty ? "-" : s.ips.joined(separator: ","), s.pool ?? "-", s.mode ?? "-", nodeCell]
+        if bgp {
+            let peers = s.peers ?? []
+            row.append(peers.isEmpty ? "-" : peers.joined(separator: ","))
         }
+        row.append(statusCell)
+        return row
     }
 
-    /// An age the way kubectl shows one: `45s`, `3m12s`, `2h5m`, `3d4h`.
-    static func age(_ seconds: Int) -> String {
-        switch seconds {
-        case ..<60: return "\(seconds)s"
-        case ..<3600: return seconds % 60 == 0 ? "\(seconds / 60)m" : "\(seconds / 60)m\(seconds % 60)s"
-        case ..<86400: return (seconds % 3600) / 60 == 0 ? "\(seconds / 3600)h" : "\(seconds / 3600)h\((seconds % 3600) / 60)m"
-        default: return (seconds % 86400) / 3600 == 0 ? "\(seconds / 86400)d" : "\(seconds / 86400)d\((seconds % 86400) / 3600)h"
+    static func speakerRow(_ s: StatusReport.Speaker, bgp: Bool, style: Style) -> [String] {
+        var row = [
+            s.node, s.live ? style.good("yes") : style.bad("no"),
+            s.lastRenewalAgeSeconds.map { TableLayout.age($0) + " ago" } ?? "never",
+            s.announced.map(String.init) ?? "-",
+        ]
+        if bgp {
+            var sessions = "-"
+            if let up = s.bgpSessionsUp, let total = s.bgpSessionsTotal {
+                sessions = up == total ? style.good("\(up)/\(total)") : style.bad("\(up)/\(total)")
+            }
+            row.append(sessions)
         }
+        row.append(s.members.isEmpty ? "-" : s.members.joined(separator: ","))
+        row.append(s.note.map(style.warning) ?? "")
+        return row
+    }
+
+    static func configLines(_ config: StatusReport.ConfigState, style: Style) -> [String] {
+        var out: [String] = []
+        switch config.state {
+        case .loaded: out.append("config: " + style.good("loaded") + " (\(config.source))")
+        case .missing:
+            out.append("config: " + style.bad("missing") + ": " + (config.errors.first ?? config.source))
+        case .invalid:
+            out.append("config: " + style.bad("invalid") + " (\(config.source)), stale: the controller keeps its last valid config, if any")
+            for e in config.errors { out.append("  error: \(e)") }
+        }
+        if let event = config.lastEvent { out.append("  controller: \(event)") }
+        return out
     }
 }

@@ -1,0 +1,619 @@
+/// The expected output of `ExplainRenderTests`, verbatim.
+extension ExplainRenderTests {
+    static let webTable = #"""
+        default/web: 192.0.2.1 announced by node-a (layer2, pool default)
+
+        CONTROLLER
+          type:            LoadBalancer
+          config:          loaded
+          IPs:             192.0.2.1
+          pool:            default (from annotation ironlb.dev/assigned-pool)
+          requested:       -
+          traffic policy:  Cluster
+          events:          -
+
+        192.0.2.1 (layer2, pool default): announced by node-a
+          NODE    LIVE  ANNOUNCES   OWNER   WHY NOT
+          node-a  yes   yes (eth0)  node-a
+          node-b  yes   no          node-a  notElected: node node-a ranks first for this IP and announces it (in layer2 mode one node announces each IP)
+          node-c  no    -           -       speakerNotLive: its speaker's Lease is not being renewed (last renewed 1h1m ago), so whatever it last published is stale; check the speaker pod on this node
+          node-d  yes   -           -       stateUnavailable: no ironlb.dev/speaker-state annotation: it has not published its state yet (just started, or an IronLB version without it); check its logs
+
+        no problems found
+        """#
+
+    static let webColoured = """
+        \u{1B}[32mdefault/web: 192.0.2.1 announced by node-a (layer2, pool default)\u{1B}[0m
+
+        \u{1B}[1mCONTROLLER\u{1B}[0m
+          type:            LoadBalancer
+          config:          loaded
+          IPs:             192.0.2.1
+          pool:            default (from annotation ironlb.dev/assigned-pool)
+          requested:       -
+          traffic policy:  Cluster
+          events:          -
+
+        \u{1B}[1m192.0.2.1 (layer2, pool default): announced by node-a\u{1B}[0m
+          \u{1B}[1mNODE\u{1B}[0m    \u{1B}[1mLIVE\u{1B}[0m  \u{1B}[1mANNOUNCES\u{1B}[0m   \u{1B}[1mOWNER\u{1B}[0m   \u{1B}[1mWHY NOT\u{1B}[0m
+          node-a  \u{1B}[32myes\u{1B}[0m   \u{1B}[32myes\u{1B}[0m (eth0)  node-a
+          node-b  \u{1B}[32myes\u{1B}[0m   no          node-a  \u{1B}[2mnotElected: node node-a ranks first for this IP and announces it (in layer2 mode one node announces each IP)\u{1B}[0m
+          node-c  \u{1B}[31mno\u{1B}[0m    -           -       \u{1B}[33mspeakerNotLive: its speaker's Lease is not being renewed (last renewed 1h1m ago), so whatever it last published is stale; check the speaker pod on this node\u{1B}[0m
+          node-d  \u{1B}[32myes\u{1B}[0m   -           -       \u{1B}[33mstateUnavailable: no ironlb.dev/speaker-state annotation: it has not published its state yet (just started, or an IronLB version without it); check its logs\u{1B}[0m
+
+        \u{1B}[32mno problems found\u{1B}[0m
+        """
+
+    static let webJSON = #"""
+        {
+          "addresses" : [
+            {
+              "announcedBy" : [
+                "node-a"
+              ],
+              "ip" : "192.0.2.1",
+              "mode" : "layer2",
+              "nodes" : [
+                {
+                  "announces" : true,
+                  "interfaces" : [
+                    "eth0"
+                  ],
+                  "live" : true,
+                  "node" : "node-a",
+                  "owner" : "node-a",
+                  "reasons" : [
+
+                  ]
+                },
+                {
+                  "announces" : false,
+                  "interfaces" : [
+
+                  ],
+                  "live" : true,
+                  "node" : "node-b",
+                  "owner" : "node-a",
+                  "reasons" : [
+                    {
+                      "code" : "notElected",
+                      "message" : "node node-a ranks first for this IP and announces it (in layer2 mode one node announces each IP)"
+                    }
+                  ]
+                },
+                {
+                  "interfaces" : [
+
+                  ],
+                  "live" : false,
+                  "node" : "node-c",
+                  "reasons" : [
+                    {
+                      "code" : "speakerNotLive",
+                      "message" : "its speaker's Lease is not being renewed (last renewed 1h1m ago), so whatever it last published is stale; check the speaker pod on this node"
+                    }
+                  ]
+                },
+                {
+                  "interfaces" : [
+
+                  ],
+                  "live" : true,
+                  "node" : "node-d",
+                  "reasons" : [
+                    {
+                      "code" : "stateUnavailable",
+                      "message" : "no ironlb.dev/speaker-state annotation: it has not published its state yet (just started, or an IronLB version without it); check its logs"
+                    }
+                  ]
+                }
+              ],
+              "pool" : "default",
+              "splitView" : false
+            }
+          ],
+          "controller" : {
+            "config" : "loaded",
+            "events" : [
+
+            ],
+            "externalTrafficPolicy" : "Cluster",
+            "pool" : "default",
+            "poolSource" : "annotation ironlb.dev/assigned-pool",
+            "requestedIPs" : [
+
+            ],
+            "type" : "LoadBalancer"
+          },
+          "healthy" : true,
+          "ips" : [
+            "192.0.2.1"
+          ],
+          "problems" : [
+
+          ],
+          "service" : "default/web",
+          "state" : "served",
+          "verdict" : "192.0.2.1 announced by node-a (layer2, pool default)"
+        }
+        """#
+
+    static let webYAML = #"""
+        service: default/web
+        verdict: 192.0.2.1 announced by node-a (layer2, pool default)
+        healthy: true
+        state: served
+        ips:
+        - 192.0.2.1
+        controller:
+          type: LoadBalancer
+          pool: default
+          poolSource: annotation ironlb.dev/assigned-pool
+          requestedIPs: []
+          externalTrafficPolicy: Cluster
+          config: loaded
+          events: []
+        addresses:
+        - ip: 192.0.2.1
+          pool: default
+          mode: layer2
+          announcedBy:
+          - node-a
+          splitView: false
+          nodes:
+          - node: node-a
+            live: true
+            announces: true
+            owner: node-a
+            interfaces:
+            - eth0
+            reasons: []
+          - node: node-b
+            live: true
+            announces: false
+            owner: node-a
+            interfaces: []
+            reasons:
+            - code: notElected
+              message: node node-a ranks first for this IP and announces it (in layer2 mode
+                one node announces each IP)
+          - node: node-c
+            live: false
+            interfaces: []
+            reasons:
+            - code: speakerNotLive
+              message: its speaker's Lease is not being renewed (last renewed 1h1m ago), so
+                whatever it last published is stale; check the speaker pod on this node
+          - node: node-d
+            live: true
+            interfaces: []
+            reasons:
+            - code: stateUnavailable
+              message: 'no ironlb.dev/speaker-state annotation: it has not published its state
+                yet (just started, or an IronLB version without it); check its logs'
+        problems: []
+        """#
+
+    static let apiTable = #"""
+        shop/api: 198.51.100.5 advertised by node-a to tor-1, node-b to no peer (bgp, pool routed); 1 problem
+
+        CONTROLLER
+          type:            LoadBalancer
+          config:          loaded
+          IPs:             198.51.100.5
+          pool:            routed (from annotation ironlb.dev/assigned-pool)
+          requested:       -
+          traffic policy:  Cluster
+          events:          -
+
+        198.51.100.5 (bgp, pool routed, prefix 198.51.100.5/32): advertised by node-a to tor-1, node-b to no peer
+          NODE    LIVE  ADVERTISES  PEERS  WHY NOT
+          node-a  yes   yes         tor-1
+          node-b  yes   yes         -      noSessionEstablished: none of its BGP sessions is Established
+          node-c  no    -           -      speakerNotLive: its speaker's Lease is not being renewed (last renewed 1h1m ago), so whatever it last published is stale; check the speaker pod on this node
+          node-d  yes   -           -      stateUnavailable: no ironlb.dev/speaker-state annotation: it has not published its state yet (just started, or an IronLB version without it); check its logs
+
+        PROBLEMS
+          1. node-b advertises 198.51.100.5 but to no peer (noSessionEstablished)
+             fix: none of its BGP sessions is Established
+        """#
+
+    static let apiJSON = #"""
+        {
+          "addresses" : [
+            {
+              "announcedBy" : [
+                "node-a",
+                "node-b"
+              ],
+              "ip" : "198.51.100.5",
+              "mode" : "bgp",
+              "nodes" : [
+                {
+                  "announces" : true,
+                  "interfaces" : [
+
+                  ],
+                  "live" : true,
+                  "node" : "node-a",
+                  "peers" : [
+                    "tor-1"
+                  ],
+                  "reasons" : [
+
+                  ]
+                },
+                {
+                  "announces" : true,
+                  "interfaces" : [
+
+                  ],
+                  "live" : true,
+                  "node" : "node-b",
+                  "peers" : [
+
+                  ],
+                  "reasons" : [
+                    {
+                      "code" : "noSessionEstablished",
+                      "message" : "none of its BGP sessions is Established"
+                    }
+                  ]
+                },
+                {
+                  "interfaces" : [
+
+                  ],
+                  "live" : false,
+                  "node" : "node-c",
+                  "reasons" : [
+                    {
+                      "code" : "speakerNotLive",
+                      "message" : "its speaker's Lease is not being renewed (last renewed 1h1m ago), so whatever it last published is stale; check the speaker pod on this node"
+                    }
+                  ]
+                },
+                {
+                  "interfaces" : [
+
+                  ],
+                  "live" : true,
+                  "node" : "node-d",
+                  "reasons" : [
+                    {
+                      "code" : "stateUnavailable",
+                      "message" : "no ironlb.dev/speaker-state annotation: it has not published its state yet (just started, or an IronLB version without it); check its logs"
+                    }
+                  ]
+                }
+              ],
+              "pool" : "routed",
+              "prefix" : "198.51.100.5/32",
+              "splitView" : false
+            }
+          ],
+          "controller" : {
+            "config" : "loaded",
+            "events" : [
+
+            ],
+            "externalTrafficPolicy" : "Cluster",
+            "pool" : "routed",
+            "poolSource" : "annotation ironlb.dev/assigned-pool",
+            "requestedIPs" : [
+
+            ],
+            "type" : "LoadBalancer"
+          },
+          "healthy" : false,
+          "ips" : [
+            "198.51.100.5"
+          ],
+          "problems" : [
+            {
+              "fix" : "none of its BGP sessions is Established",
+              "problem" : "node-b advertises 198.51.100.5 but to no peer (noSessionEstablished)"
+            }
+          ],
+          "service" : "shop/api",
+          "state" : "served",
+          "verdict" : "198.51.100.5 advertised by node-a to tor-1, node-b to no peer (bgp, pool routed); 1 problem"
+        }
+        """#
+
+    static let apiYAML = #"""
+        service: shop/api
+        verdict: 198.51.100.5 advertised by node-a to tor-1, node-b to no peer (bgp, pool
+          routed); 1 problem
+        healthy: false
+        state: served
+        ips:
+        - 198.51.100.5
+        controller:
+          type: LoadBalancer
+          pool: routed
+          poolSource: annotation ironlb.dev/assigned-pool
+          requestedIPs: []
+          externalTrafficPolicy: Cluster
+          config: loaded
+          events: []
+        addresses:
+        - ip: 198.51.100.5
+          pool: routed
+          mode: bgp
+          prefix: 198.51.100.5/32
+          announcedBy:
+          - node-a
+          - node-b
+          splitView: false
+          nodes:
+          - node: node-a
+            live: true
+            announces: true
+            interfaces: []
+            peers:
+            - tor-1
+            reasons: []
+          - node: node-b
+            live: true
+            announces: true
+            interfaces: []
+            peers: []
+            reasons:
+            - code: noSessionEstablished
+              message: none of its BGP sessions is Established
+          - node: node-c
+            live: false
+            interfaces: []
+            reasons:
+            - code: speakerNotLive
+              message: its speaker's Lease is not being renewed (last renewed 1h1m ago), so
+                whatever it last published is stale; check the speaker pod on this node
+          - node: node-d
+            live: true
+            interfaces: []
+            reasons:
+            - code: stateUnavailable
+              message: 'no ironlb.dev/speaker-state annotation: it has not published its state
+                yet (just started, or an IronLB version without it); check its logs'
+        problems:
+        - problem: node-b advertises 198.51.100.5 but to no peer (noSessionEstablished)
+          fix: none of its BGP sessions is Established
+        """#
+
+    static let splitTable = #"""
+        default/split: 192.0.2.2 split view: node-a, node-b announce it (layer2, pool default); 1 problem
+
+        CONTROLLER
+          type:            LoadBalancer
+          config:          loaded
+          IPs:             192.0.2.2
+          pool:            default (from annotation ironlb.dev/assigned-pool)
+          requested:       -
+          traffic policy:  Cluster
+          events:          -
+
+        192.0.2.2 (layer2, pool default): split view
+          NODE    LIVE  ANNOUNCES   OWNER   WHY NOT
+          node-a  yes   yes (eth0)  node-a
+          node-b  yes   yes (eth0)  node-b
+          node-c  no    -           -       speakerNotLive: its speaker's Lease is not being renewed (last renewed 1h1m ago), so whatever it last published is stale; check the speaker pod on this node
+          node-d  yes   -           -       stateUnavailable: no ironlb.dev/speaker-state annotation: it has not published its state yet (just started, or an IronLB version without it); check its logs
+
+        PROBLEMS
+          1. split view on 192.0.2.2: the speakers disagree on its owner (node-a says node-a and announces it; node-b says node-b and announces it), so more than one node may answer ARP/NDP for it
+             fix: make the speakers see the same members and Nodes (node-a sees [node-a,node-b]; node-b sees [node-b]): open the speakers' membership port (UDP) between all nodes, and check each speaker's logs and its access to the Nodes
+        """#
+
+    static let splitColoured = """
+        \u{1B}[31mdefault/split: 192.0.2.2 split view: node-a, node-b announce it (layer2, pool default); 1 problem\u{1B}[0m
+
+        \u{1B}[1mCONTROLLER\u{1B}[0m
+          type:            LoadBalancer
+          config:          loaded
+          IPs:             192.0.2.2
+          pool:            default (from annotation ironlb.dev/assigned-pool)
+          requested:       -
+          traffic policy:  Cluster
+          events:          -
+
+        \u{1B}[1m192.0.2.2 (layer2, pool default): split view\u{1B}[0m
+          \u{1B}[1mNODE\u{1B}[0m    \u{1B}[1mLIVE\u{1B}[0m  \u{1B}[1mANNOUNCES\u{1B}[0m   \u{1B}[1mOWNER\u{1B}[0m   \u{1B}[1mWHY NOT\u{1B}[0m
+          node-a  \u{1B}[32myes\u{1B}[0m   \u{1B}[32myes\u{1B}[0m (eth0)  node-a
+          node-b  \u{1B}[32myes\u{1B}[0m   \u{1B}[32myes\u{1B}[0m (eth0)  node-b
+          node-c  \u{1B}[31mno\u{1B}[0m    -           -       \u{1B}[33mspeakerNotLive: its speaker's Lease is not being renewed (last renewed 1h1m ago), so whatever it last published is stale; check the speaker pod on this node\u{1B}[0m
+          node-d  \u{1B}[32myes\u{1B}[0m   -           -       \u{1B}[33mstateUnavailable: no ironlb.dev/speaker-state annotation: it has not published its state yet (just started, or an IronLB version without it); check its logs\u{1B}[0m
+
+        \u{1B}[1mPROBLEMS\u{1B}[0m
+          1. \u{1B}[31msplit view on 192.0.2.2: the speakers disagree on its owner (node-a says node-a and announces it; node-b says node-b and announces it), so more than one node may answer ARP/NDP for it\u{1B}[0m
+             fix: make the speakers see the same members and Nodes (node-a sees [node-a,node-b]; node-b sees [node-b]): open the speakers' membership port (UDP) between all nodes, and check each speaker's logs and its access to the Nodes
+        """
+
+    static let legacyTable = #"""
+        default/legacy: 192.0.2.3 announced by no node (layer2, pool default); 2 problems
+
+        CONTROLLER
+          type:            LoadBalancer
+          config:          loaded
+          IPs:             192.0.2.3
+          pool:            default (from the configured pool holding its IP)
+          requested:       -
+          traffic policy:  Cluster
+          events:          -
+
+        192.0.2.3 (layer2, pool default): announced by no node
+          NODE    LIVE  ANNOUNCES   OWNER   WHY NOT
+          node-a  yes   no          node-c  notSelectedByPool: the node matches none of the node-selectors of address pool "default" (unmet: zone=c); label the node or widen the pool's node-selectors
+          node-b  yes   no          node-c  notSelectedByPool: the node matches none of the node-selectors of address pool "default" (unmet: zone=c); label the node or widen the pool's node-selectors
+          node-c  no    yes (eth0)  node-c  speakerNotLive: its speaker's Lease is not being renewed (last renewed 1h1m ago), so whatever it last published is stale; check the speaker pod on this node
+          node-d  yes   -           -       stateUnavailable: no ironlb.dev/speaker-state annotation: it has not published its state yet (just started, or an IronLB version without it); check its logs
+
+        PROBLEMS
+          1. no live node announces 192.0.2.3; node-a, node-b: notSelectedByPool
+             fix: the node matches none of the node-selectors of address pool "default" (unmet: zone=c); label the node or widen the pool's node-selectors
+          2. node-c last said it announces 192.0.2.3, but its speaker is not live (last renewed 1h1m ago)
+             fix: check the speaker pod on node-c (kubectl -n ironlb-system get pods -o wide --field-selector spec.nodeName=node-c); if the node is gone, delete its Lease ironlb-speaker-node-c
+        """#
+
+    static let legacyYAML = #"""
+        service: default/legacy
+        verdict: 192.0.2.3 announced by no node (layer2, pool default); 2 problems
+        healthy: false
+        state: served
+        ips:
+        - 192.0.2.3
+        controller:
+          type: LoadBalancer
+          pool: default
+          poolSource: the configured pool holding its IP
+          requestedIPs: []
+          externalTrafficPolicy: Cluster
+          config: loaded
+          events: []
+        addresses:
+        - ip: 192.0.2.3
+          pool: default
+          mode: layer2
+          announcedBy: []
+          splitView: false
+          nodes:
+          - node: node-a
+            live: true
+            announces: false
+            owner: node-c
+            interfaces: []
+            reasons:
+            - code: notSelectedByPool
+              message: 'the node matches none of the node-selectors of address pool "default"
+                (unmet: zone=c); label the node or widen the pool''s node-selectors'
+          - node: node-b
+            live: true
+            announces: false
+            owner: node-c
+            interfaces: []
+            reasons:
+            - code: notSelectedByPool
+              message: 'the node matches none of the node-selectors of address pool "default"
+                (unmet: zone=c); label the node or widen the pool''s node-selectors'
+          - node: node-c
+            live: false
+            announces: true
+            owner: node-c
+            interfaces:
+            - eth0
+            reasons:
+            - code: speakerNotLive
+              message: its speaker's Lease is not being renewed (last renewed 1h1m ago), so
+                whatever it last published is stale; check the speaker pod on this node
+          - node: node-d
+            live: true
+            interfaces: []
+            reasons:
+            - code: stateUnavailable
+              message: 'no ironlb.dev/speaker-state annotation: it has not published its state
+                yet (just started, or an IronLB version without it); check its logs'
+        problems:
+        - problem: 'no live node announces 192.0.2.3; node-a, node-b: notSelectedByPool'
+          fix: 'the node matches none of the node-selectors of address pool "default" (unmet:
+            zone=c); label the node or widen the pool''s node-selectors'
+        - problem: node-c last said it announces 192.0.2.3, but its speaker is not live (last
+            renewed 1h1m ago)
+          fix: check the speaker pod on node-c (kubectl -n ironlb-system get pods -o wide
+            --field-selector spec.nodeName=node-c); if the node is gone, delete its Lease
+            ironlb-speaker-node-c
+        """#
+
+    static let dbTable = #"""
+        default/db: pending: the address-pool annotation names pool "missing", which does not exist (pools: default, routed); 1 problem
+
+        CONTROLLER
+          type:            LoadBalancer
+          config:          loaded
+          IPs:             none: the address-pool annotation names pool "missing", which does not exist (pools: default, routed)
+          pool:            -
+          requested:       pool missing
+          traffic policy:  Cluster
+          events:          Warning AllocationFailed: the address-pool annotation names pool "missing", which does not exist (pools: default, routed)
+
+        PROBLEMS
+          1. no IP: the address-pool annotation names pool "missing", which does not exist (pools: default, routed)
+             fix: name an existing pool in the address-pool annotation, or add that pool to the config
+        """#
+
+    static let dbColoured = """
+        \u{1B}[31mdefault/db: pending: the address-pool annotation names pool "missing", which does not exist (pools: default, routed); 1 problem\u{1B}[0m
+
+        \u{1B}[1mCONTROLLER\u{1B}[0m
+          type:            LoadBalancer
+          config:          loaded
+          IPs:             \u{1B}[31mnone: the address-pool annotation names pool "missing", which does not exist (pools: default, routed)\u{1B}[0m
+          pool:            -
+          requested:       pool missing
+          traffic policy:  Cluster
+          events:          Warning AllocationFailed: the address-pool annotation names pool "missing", which does not exist (pools: default, routed)
+
+        \u{1B}[1mPROBLEMS\u{1B}[0m
+          1. \u{1B}[31mno IP: the address-pool annotation names pool "missing", which does not exist (pools: default, routed)\u{1B}[0m
+             fix: name an existing pool in the address-pool annotation, or add that pool to the config
+        """
+
+    static let dbJSON = #"""
+        {
+          "addresses" : [
+
+          ],
+          "controller" : {
+            "config" : "loaded",
+            "events" : [
+              "Warning AllocationFailed: the address-pool annotation names pool \"missing\", which does not exist (pools: default, routed)"
+            ],
+            "externalTrafficPolicy" : "Cluster",
+            "pendingReason" : "the address-pool annotation names pool \"missing\", which does not exist (pools: default, routed)",
+            "requestedIPs" : [
+
+            ],
+            "requestedPool" : "missing",
+            "type" : "LoadBalancer"
+          },
+          "healthy" : false,
+          "ips" : [
+
+          ],
+          "problems" : [
+            {
+              "fix" : "name an existing pool in the address-pool annotation, or add that pool to the config",
+              "problem" : "no IP: the address-pool annotation names pool \"missing\", which does not exist (pools: default, routed)"
+            }
+          ],
+          "service" : "default/db",
+          "state" : "pending",
+          "verdict" : "pending: the address-pool annotation names pool \"missing\", which does not exist (pools: default, routed); 1 problem"
+        }
+        """#
+
+    static let dbYAML = #"""
+        service: default/db
+        verdict: 'pending: the address-pool annotation names pool "missing", which does not
+          exist (pools: default, routed); 1 problem'
+        healthy: false
+        state: pending
+        ips: []
+        controller:
+          type: LoadBalancer
+          requestedPool: missing
+          requestedIPs: []
+          externalTrafficPolicy: Cluster
+          config: loaded
+          pendingReason: 'the address-pool annotation names pool "missing", which does not
+            exist (pools: default, routed)'
+          events:
+          - 'Warning AllocationFailed: the address-pool annotation names pool "missing", which
+            does not exist (pools: default, routed)'
+        addresses: []
+        problems:
+        - problem: 'no IP: the address-pool annotation names pool "missing", which does not
+            exist (pools: default, routed)'
+          fix: name an existing pool in the address-pool annotation, or add that pool to the
+            config
+        """#
+}
