@@ -9,7 +9,7 @@ import Glibc
 /// A whole IronLB layer-2 deployment in a lab of network namespaces: `kube-test-server` and one
 /// `lb-controller` in the switch namespace, one `lb-speaker` in each of the nodes n1...n3 (metrics
 /// on the node's own lab address), the namespace `ironlb-system` with a layer2 pool of lab
-/// addresses, and a Node object per lab node whose InternalIP is its lab IPv4 address.
+/// addresses, and a Node object per lab node whose InternalIPs are its lab IPv4 and IPv6 addresses.
 ///
 /// `start` returns once every speaker's Lease shows all three speakers live; on any failure the
 /// lab (namespaces, processes, veths) is destroyed before the error is thrown. Tests call
@@ -43,6 +43,10 @@ final class SpeakerLabFixture {
         var binaries: SpeakerLabBinaries? = nil
         /// Keep logs and captures after `destroy()`; also set by IRONLB_KEEP_LAB_LOGS=1.
         var keepWorkDirectory = ProcessInfo.processInfo.environment["IRONLB_KEEP_LAB_LOGS"] == "1"
+        /// Top-level `peers:` entries for the config (YAML list items, unindented), from the lab.
+        var peersYAML: ((Lab) -> String)? = nil
+        /// More `address-pools:` entries (YAML list items, unindented), e.g. a bgp pool.
+        var extraPoolsYAML: String? = nil
         /// Called after the lab exists, before anything runs in it (tests of the cleanup path).
         var onLabCreated: ((Lab) -> Void)? = nil
     }
@@ -92,7 +96,11 @@ final class SpeakerLabFixture {
 
     private func bringUp(_ options: Options) throws {
         api = try KubeAPIInLab.start(in: lab, binary: binaries.kubeTestServer)
-        try apply(Self.namespaceYAML + "---\n" + configMapYAML(poolInterfaces: options.poolInterfaces?(lab)))
+        try apply(
+            Self.namespaceYAML + "---\n"
+                + configMapYAML(
+                    poolInterfaces: options.poolInterfaces?(lab), peers: options.peersYAML?(lab),
+                    extraPools: options.extraPoolsYAML))
         for node in lab.nodes {
             try apply(Self.nodeYAML(name: node.name, labels: options.nodeLabels[node.name] ?? [:]))
             try setNodeStatus(node.name, networkUnavailable: options.networkUnavailable.contains(node.name) ? true : nil)
@@ -163,16 +171,22 @@ final class SpeakerLabFixture {
 
     /// The ConfigMap: one layer2 pool `lab` with both families' lab addresses (so interface
     /// selection by subnet picks the lab interface), optionally limited to `poolInterfaces`.
-    func configMapYAML(poolInterfaces: [String]?) -> String {
-        var lines = [
-            "apiVersion: v1", "kind: ConfigMap", "metadata:", "  name: config", "  namespace: \(Self.namespace)",
-            "data:", "  config: |", "    address-pools:", "    - name: lab", "      protocol: layer2", "      addresses:",
+    func configMapYAML(poolInterfaces: [String]?, peers: String? = nil, extraPools: String? = nil) -> String {
+        func indented(_ text: String) -> [String] {
+            text.split(separator: "\n", omittingEmptySubsequences: true).map { "    " + $0 }
+        }
+        var lines = ["apiVersion: v1", "kind: ConfigMap", "metadata:", "  name: config", "  namespace: \(Self.namespace)",
+                     "data:", "  config: |"]
+        if let peers { lines += ["    peers:"] + indented(peers) }
+        lines += [
+            "    address-pools:", "    - name: lab", "      protocol: layer2", "      addresses:",
             "      - \(Self.poolIPv4)", "      - \(Self.poolIPv6)",
         ]
         if let poolInterfaces {
             lines.append("      interfaces:")
             lines += poolInterfaces.map { "      - \($0)" }
         }
+        if let extraPools { lines += indented(extraPools) }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -183,7 +197,7 @@ final class SpeakerLabFixture {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Writes the Node's status: InternalIP = its lab IPv4 address, Ready, and (when not nil) the
+    /// Writes the Node's status: InternalIPs = its lab IPv4 and IPv6 addresses, Ready, and (when not nil) the
     /// `NetworkUnavailable` condition. A create drops the status (KUBE-API.md 4): patch /status.
     func setNodeStatus(_ name: String, networkUnavailable: Bool?) throws {
         let node = try host(name)
@@ -192,7 +206,7 @@ final class SpeakerLabFixture {
             conditions.append(
                 #"{"type":"NetworkUnavailable","status":"\#(networkUnavailable ? "True" : "False")","reason":"SpeakerLabTest"}"#)
         }
-        let patch = #"{"status":{"addresses":[{"type":"InternalIP","address":"\#(node.primary.ipv4)"},{"type":"Hostname","address":"\#(name)"}],"conditions":[\#(conditions.joined(separator: ","))]}}"#
+        let patch = #"{"status":{"addresses":[{"type":"InternalIP","address":"\#(node.primary.ipv4)"},{"type":"InternalIP","address":"\#(node.primary.ipv6)"},{"type":"Hostname","address":"\#(name)"}],"conditions":[\#(conditions.joined(separator: ","))]}}"#
         try kubectl(["patch", "node", name, "--subresource=status", "--type=merge", "-p", patch])
     }
 
