@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SAMPLES := $(wildcard config/*.yaml)
 
-.PHONY: all build test bench bench-allocator bench-controller bench-speaker demo deps clean deploy-key deploy-check install-plugin
+.PHONY: all build test bench bench-allocator bench-controller bench-speaker demo deps clean deploy-key deploy-check install-plugin demo-build demo-controller lab-up lab-down
 
 all: build
 
@@ -13,11 +13,12 @@ deps:
 build:
 	$(SWIFT) build
 
-## Build and run every test (unit, property, fuzz; integration tests need root).
+## Install what is missing (Debian packages, kubernetes-validate), build and run every test
+## (unit, property, fuzz; the namespace-lab and router interop suites need root).
 ## Suites run one at a time: the lab suites drive real processes and block while they wait,
 ## and on a two-core machine running them beside the timing-sensitive suites (leader election,
-## membership) starved those of threads. Serial, the whole run takes about 75 s.
-test:
+## membership) starved those of threads. Serial, the whole run takes about 2.5 minutes.
+test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --disable-xctest --no-parallel
 
@@ -48,14 +49,34 @@ bench-speaker:
 	  $(CURDIR)/.build-static/release/lb-speaker .build/bench-speaker-bin/
 	.build/release/speaker-bench .build/bench-speaker-bin
 
-## The local demo (what exists today): kube-test-server, two lb-controller replicas, the real
-## kubectl; sample config and Services, an invalid config refused, the leader killed and the
-## standby taking over. The network-namespace lab with speakers comes with the speaker work.
-demo: deps
+## The binaries the lab demo runs (IRONLB_BIN_DIR=DIR makes the demo use other builds).
+DEMO_PRODUCTS := lb-speaker lb-controller kube-test-server lbctl lab-demo
+
+demo-build:
+	for p in $(DEMO_PRODUCTS); do $(SWIFT) build --product $$p || exit 1; done
+
+## The local lab demo (root; re-runs itself with sudo otherwise): kube-test-server, lb-controller,
+## an lb-speaker in each of three node namespaces, a bird2 router and a client namespace; a
+## layer-2 Service served by an HTTP backend on every node, `kubectl get svc`, `lbctl status`, a
+## request from the client, the bgp Service's routes in bird2, then kill -9 of the announcing
+## speaker with the measured gap. Removes everything; exits non-zero if any step failed.
+demo: deps demo-build
+	bash scripts/lab-demo.sh run
+
+## The controller-only demo on 127.0.0.1 (no root): two lb-controller replicas, an invalid config
+## refused, the leader killed and the standby taking over.
+demo-controller: deps
 	$(SWIFT) build --product kube-test-server
 	$(SWIFT) build --product lb-controller
 	$(SWIFT) build --product lbctl
 	bash scripts/demo.sh
+
+## The same lab left running for kubectl and lbctl (it prints how; state in /tmp/ironlb-lab).
+lab-up: deps demo-build
+	bash scripts/lab-demo.sh up
+
+lab-down:
+	bash scripts/lab-demo.sh down
 
 ## The speakers' membership key (deploy/memberlist.key, git-ignored): generated once per install.
 deploy-key: deploy/memberlist.key

@@ -165,6 +165,10 @@ let package = Package(
         // Layer-2 speaker benchmark in a namespace lab against the kernel's ARP reply and
         // keepalived (`make bench-speaker`, root); not part of `make test`.
         .executableTarget(name: "speaker-bench", dependencies: ["LBLab", "LBCore"], path: "Benchmarks/speaker-bench"),
+        // The local lab demo (`make demo`, `make lab-up`, `make lab-down`; root): IronLB in a
+        // network-namespace lab with a bird2 router. Argument parsing and step printing only;
+        // the lab logic is in LBLab (Demo*.swift, Bird*.swift).
+        .executableTarget(name: "lab-demo", dependencies: ["LBLab", "LBCore"]),
         .testTarget(
             name: "LBCoreTests",
             dependencies: ["LBCore", "LBTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]

@@ -144,6 +144,35 @@ int clbnet_get_flags(const char *name, unsigned *flags) {
     return 0;
 }
 
+int clbnet_netns_swap(const char *path) {
+    int previous = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (previous < 0) return -1;
+    int target = open(path, O_RDONLY | O_CLOEXEC);
+    if (target < 0) {
+        int saved = errno;
+        close(previous);
+        errno = saved;
+        return -1;
+    }
+    int rc = setns(target, CLONE_NEWNET);
+    int saved = errno;
+    close(target);
+    if (rc != 0) {
+        close(previous);
+        errno = saved;
+        return -1;
+    }
+    return previous;
+}
+
+int clbnet_netns_restore(int fd) {
+    int rc = setns(fd, CLONE_NEWNET);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
 int clbnet_enter_netns(const char *path) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return -1;

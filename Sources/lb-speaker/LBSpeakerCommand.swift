@@ -12,7 +12,7 @@ import ServiceLifecycle
 struct LBSpeakerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lb-speaker",
-        abstract: "IronLB speaker: announces LoadBalancer IPs from this node (ARP/NDP in layer 2 mode).",
+        abstract: "IronLB speaker: makes LoadBalancer IPs reachable from this node (ARP/NDP in layer 2 mode, BGP routes in bgp mode).",
         version: IronLBVersion.current)
 
     /// The environment variable holding the membership key when `--member-key-file` is not given.

@@ -53,6 +53,78 @@ final class RecordingSink: AnnouncementSink {
     var stopped: Bool { state.withLock { $0.stopped } }
 }
 
+/// A recording `BGPAdvertiser`: the sessions and routes the speaker asked for, and session
+/// states a test sets (as a router coming up or going away would).
+final class RecordingBGP: BGPAdvertiser {
+    private struct State {
+        var sessions: [BGPSessionSpec] = []
+        var routes: [IPPrefix: BGPPlan.RouteAttributes] = [:]
+        var applyCalls = 0
+        var states: [String: String] = [:]
+        var stopped = false
+        var continuation: AsyncStream<Void>.Continuation?
+        var stream: AsyncStream<Void>?
+    }
+
+    private let state: Mutex<State>
+
+    init() {
+        let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        state = Mutex(State(continuation: continuation, stream: stream))
+    }
+
+    func apply(sessions: [BGPSessionSpec], routes: [IPPrefix: BGPPlan.RouteAttributes]) {
+        state.withLock { s in
+            guard !s.stopped else { return }
+            s.sessions = sessions
+            s.routes = routes
+            s.applyCalls += 1
+        }
+    }
+
+    func reports() -> [BGPSessionReport] {
+        state.withLock { s in
+            s.sessions.map { spec in
+                let up = s.states[spec.peer.name] == "Established"
+                return BGPSessionReport(
+                    name: spec.peer.name, label: BGPSessionReport.label(for: spec.peer), address: spec.peer.peerAddress,
+                    asn: spec.peer.peerASN, state: s.states[spec.peer.name] ?? "Connect",
+                    establishedSince: up ? 1_700_000_000 : nil, prefixesAdvertised: up ? s.routes.count : 0,
+                    pendingPrefixes: up ? 0 : s.routes.count, updatesSent: up ? 1 : 0, lastError: up ? nil : "connection refused")
+            }.sorted { $0.name < $1.name }
+        }
+    }
+
+    func changes() -> AsyncStream<Void> {
+        state.withLock { s in
+            defer { s.stream = nil }
+            return s.stream ?? AsyncStream { $0.finish() }
+        }
+    }
+
+    func stop() async {
+        state.withLock { s in
+            s.stopped = true
+            s.sessions = []
+            s.routes = [:]
+            s.continuation?.finish()
+        }
+    }
+
+    /// Sets a session's state (e.g. "Established") and tells the speaker.
+    func setState(_ peer: String, _ value: String) {
+        state.withLock { s in
+            s.states[peer] = value
+            s.continuation?.yield()
+        }
+    }
+
+    var sessions: [BGPSessionSpec] { state.withLock { $0.sessions } }
+    var routes: [IPPrefix: BGPPlan.RouteAttributes] { state.withLock { $0.routes } }
+    var applyCalls: Int { state.withLock { $0.applyCalls } }
+    var stopped: Bool { state.withLock { $0.stopped } }
+}
+
 /// An interface list a test can change while the speaker runs (links going down, coming up).
 final class FakeInterfaces: Sendable {
     private let list: Mutex<[InterfaceInfo]>
@@ -202,11 +274,12 @@ final class SpeakerLab: Sendable {
         // IRONLB_TEST_LOG=debug shows the speakers' logs when a test needs explaining.
         logger.logLevel = ProcessInfo.processInfo.environment["IRONLB_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
         let sink = RecordingSink()
+        let bgp = RecordingBGP()
         let metrics = SpeakerMetrics()
         // Only fails on a malformed PEM, which the lab's kubeconfig does not have.
         let client = try! KubeClient(configuration: clientConfiguration, logger: logger)
         let speaker = Speaker(
-            client: client, configuration: configuration, metrics: metrics, logger: logger, sink: sink,
+            client: client, configuration: configuration, metrics: metrics, logger: logger, sink: sink, bgp: bgp,
             interfaces: { interfaces.current })
         let group = ServiceGroup(services: [speaker], logger: logger)
         let task = Task {
@@ -220,7 +293,8 @@ final class SpeakerLab: Sendable {
             try? await client.shutdown()
             try outcome.get()
         }
-        return RunningSpeaker(node: node, speaker: speaker, sink: sink, metrics: metrics, group: group, task: task)
+        return RunningSpeaker(
+            node: node, speaker: speaker, sink: sink, bgp: bgp, metrics: metrics, group: group, task: task)
     }
 
     /// Polls until `predicate` holds (a bound on waiting, not a timing assertion).
@@ -245,6 +319,7 @@ struct RunningSpeaker: Sendable {
     let node: String
     let speaker: Speaker
     let sink: RecordingSink
+    let bgp: RecordingBGP
     let metrics: SpeakerMetrics
     let group: ServiceGroup
     let task: Task<Void, any Error>

@@ -40,7 +40,7 @@ enum SpeakerLabPrerequisites {
 
     static func find() -> String? {
         if getuid() != 0 { return "needs root (CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_NET_RAW)" }
-        for tool in ["ip", "arping", "ndisc6", "tcpdump", "bash", "timeout", "curl"] where LabCommand.which(tool) == nil {
+        for tool in ["ip", "arping", "ndisc6", "tcpdump", "bash", "timeout", "curl", "bird", "birdc"] where LabCommand.which(tool) == nil {
             return "needs `\(tool)` on PATH"
         }
         if kubectl == nil { return "needs `kubectl` on PATH" }

@@ -50,10 +50,13 @@ extension SpeakerLabTests {
           .enabled(if: PrometheusServer.available || SpeakerLabPrerequisites.required,
                    "needs /usr/bin/prometheus (Debian package prometheus; IRONLB_REQUIRE_LAB=1 makes its absence fail)"))
     func prometheusScrapesTheControllerAndSpeakers() throws {
-        let lab = try SpeakerLabFixture.start()
+        // The BGP lab: a bgp pool and BIRD as the peer, so the BGP series exist too.
+        let (lab, bird) = try Self.startBGPLab()
         defer { lab.destroy() }
         let vip4 = Self.vip4, vip6 = Self.vip6
         try lab.createService("web", ips: [vip4, vip6])
+        try lab.createService("routed", ips: [Self.bgpIPv4])
+        try Self.waitForPaths(bird, lab, "\(Self.bgpIPv4)/32", "a path from every node") { $0.count == lab.nodeNames.count }
         let owner4 = try lab.waitForOwner(of: vip4)
         let owner6 = try lab.waitForOwner(of: vip6)
         try lab.waitForARPAnswers(vip4, from: try lab.mac(of: owner4))
@@ -87,7 +90,8 @@ extension SpeakerLabTests {
         #expect(counted, "\(owner4) counted \(direct) ARP requests for \(vip4); \(before) before \(probes) more were answered")
 
         let expectations = try PrometheusLabCheck.expectations(
-            lab: lab, owners: [vip4: owner4, vip6: owner6], service: "default/web", requests: direct, probes: probes)
+            lab: lab, owners: [vip4: owner4, vip6: owner6], service: "default/web", requests: direct, probes: probes,
+            bgpIP: Self.bgpIPv4, bgpService: "default/routed")
         var failures: [String] = []
         let converged = try labPoll(timeout: SpeakerLabFixture.settle) {
             failures = try expectations.compactMap { e in try e.mismatch(prometheus.query(e.query)).map { "\(e.query): \($0)" } }
@@ -127,7 +131,8 @@ enum PrometheusLabCheck {
     }
 
     static func expectations(
-        lab: SpeakerLabFixture, owners: [String: String], service: String, requests: Double, probes: Int
+        lab: SpeakerLabFixture, owners: [String: String], service: String, requests: Double, probes: Int,
+        bgpIP: String, bgpService: String
     ) throws -> [SpeakerLabTests.PrometheusExpectation] {
         typealias E = SpeakerLabTests.PrometheusExpectation
         let nodes = lab.nodeNames
@@ -166,8 +171,20 @@ enum PrometheusLabCheck {
                          equals: requests))
         list.append(E(query: "metallb_layer2_responses_sent{ip=\"\(vip4)\"}",
                       series: [(["job": speakerJob, "lab_node": owner4], { $0 >= Double(probes) }, ">= \(probes)")]))
-        // BGP, once the speaker exports it: one line per peer of a bgp-pool lab, e.g.
-        // list.append(.one("metallb_bgp_session_up{peer=\"\(peer):179\"}", ["job": speakerJob, "lab_node": node], equals: 1))
+        // BGP: every speaker has both sessions to BIRD up, has the bgp Service's /32 advertised
+        // on the IPv4 session (BIRD's IPv6 session carries no IPv4 family) with nothing pending,
+        // and says it announces the IP with protocol "bgp".
+        let peer4 = "\(lab.lab.networks[0].switchIPv4):179"
+        let peer6 = "[\(lab.lab.networks[0].switchIPv6)]:179"
+        list.append(.each("metallb_bgp_session_up{peer=\"\(peer4)\"}", speakers, equals: 1))
+        list.append(.each("metallb_bgp_session_up{peer=\"\(peer6)\"}", speakers, equals: 1))
+        list.append(.each("metallb_bgp_announced_prefixes_total{peer=\"\(peer4)\"}", speakers, equals: 1))
+        list.append(.each("metallb_bgp_pending_prefixes_total{peer=\"\(peer4)\"}", speakers, equals: 0))
+        list.append(E(query: "metallb_bgp_updates_total{peer=\"\(peer4)\"}",
+                      series: speakers.map { ($0, { $0 >= 1 }, ">= 1") }))
+        list.append(.each("metallb_speaker_announced{ip=\"\(bgpIP)\",protocol=\"bgp\"}",
+                          nodes.map { ["job": speakerJob, "lab_node": $0, "node": $0, "service": bgpService] }, equals: 1))
+        list.append(.one("metallb_allocator_addresses_in_use_total{pool=\"routed\"}", controller, equals: 1))
         return list
     }
 }

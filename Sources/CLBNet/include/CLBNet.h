@@ -76,4 +76,16 @@ int clbnet_get_flags(const char *name, unsigned *flags);
 /// this thread belong to that namespace and stay there. 0 or -1/errno.
 int clbnet_enter_netns(const char *path);
 
+/// Moves the calling thread into the network namespace at `path` and returns a descriptor of the
+/// namespace it was in (for clbnet_netns_restore), or -1 with errno set (the thread stays put).
+int clbnet_netns_swap(const char *path);
+
+/// Moves the calling thread back into the namespace `fd` (from clbnet_netns_swap) and closes
+/// `fd`. Returns 0, or -1 with errno set.
+int clbnet_netns_restore(int fd);
+
+// TCP socket options for BGP sessions (TCP MD5, TTL): a header of its own, included here since
+// this file is the module's umbrella header.
+#include "CLBNetTCP.h"
+
 #endif

@@ -94,6 +94,14 @@ extension ExplainReport {
                         problem: "no live node announces \(ip), and none says why",
                         fix: "read the speakers' logs (kubectl -n \(namespace) get pods, then kubectl -n \(namespace) logs POD)"))
             }
+        } else if a.mode == .layer2 {
+            // Elected, yet the speaker says something stops it (e.g. `noInterface`: nothing to
+            // answer ARP/NDP on), so the IP is unreachable although a node "announces" it.
+            for n in live where n.announces == true {
+                guard let reason = n.reasons.first else { continue }
+                problems.append(
+                    Problem(problem: "\(n.node) is elected for \(ip) but cannot serve it (\(reason.code))", fix: reason.message))
+            }
         } else if a.mode == .bgp {
             for n in live where n.announces == true && (n.peers ?? []).isEmpty {
                 let why = n.reasons.first

@@ -4,7 +4,7 @@ import LBProtocols
 public struct MembershipTransportCounters: Sendable, Hashable, CustomStringConvertible {
     /// Datagrams the state machine accepted (handshakes included).
     public var accepted = 0
-    /// Datagrams that changed nothing, per reason (`membership_dropped_total{reason}`).
+    /// Datagrams that changed nothing, per reason (`ironlb_speaker_membership_drops_total{reason}`).
     public var drops: [MembershipDropReason: Int] = [:]
     /// Peers declared dead after `deadAfter` of silence: each one is a failover.
     public var failovers = 0

@@ -1,5 +1,5 @@
 /// Why a received datagram changed nothing. Counted per reason (`Membership.dropCounts`) for
-/// the `membership_dropped_total{reason}` metric, and returned for logs and tests.
+/// the `ironlb_speaker_membership_drops_total{reason}` metric, and returned for logs and tests.
 public enum MembershipDropReason: String, Error, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     // Structure: stray, cut or corrupted datagrams.
     /// Shorter than its fields say (cut in transit, or not ours).

@@ -18,6 +18,8 @@ extension SpeakerState {
         for e in plan.entries {
             var reasons = e.reasons.map(Reason.init)
             if !e.announced && !plan.localNodeKnown { reasons.insert(.nodeNotFound, at: 0) }
+            // Elected, but nothing to answer on: the IP is unreachable, and readers must see why.
+            if e.announced, let chosen = interfaces[e.ip], chosen.isEmpty { reasons.append(.noInterface) }
             ips.append(
                 AddressState(
                     ip: e.ip, pool: e.pool, services: e.services.map(\.description), protocol: .layer2,
@@ -51,6 +53,14 @@ extension SpeakerState.Reason {
     }
 
     /// This node is not among the Nodes the speaker knows, so it cannot be elected.
+    /// The node owns the IP but has no interface to announce it on.
+    public static let noInterface = SpeakerState.Reason(
+        code: "noInterface",
+        message: "this node is elected for the IP but has no interface to answer ARP/NDP on: no interface that is "
+            + "up, not loopback, not NOARP and not a bridge port or bond member has an address in the IP's subnet "
+            + "(or none of the pool's `interfaces` exists here), so the IP is unreachable; add an address in that "
+            + "subnet to the node's interface or fix the pool's `interfaces`")
+
     public static let nodeNotFound = SpeakerState.Reason(
         code: "nodeNotFound",
         message: "the speaker does not see a Node object with this node's name (not in its cache yet, or "

@@ -38,6 +38,11 @@ extension Speaker {
         }
         warnedWithoutInterface.formIntersection(newPlan.announced)
 
+        let newBGP = SpeakerCore.bgpPlan(
+            config: config ?? Config(), services: Array(speakerServices.values), readyEndpoints: endpoints.readyNodes,
+            nodes: Array(speakerNodes.values), liveSpeakers: liveMembers, node: node)
+        applyBGP(newBGP)
+
         let previous = plan
         plan = newPlan
         if newOwned != owned {
@@ -48,7 +53,10 @@ extension Speaker {
         logChanges(from: previous, to: newPlan)
         var series = Set<SpeakerMetrics.AnnouncedKey>()
         for entry in newPlan.announcedEntries {
-            for service in entry.services { series.insert(.init(ip: entry.ip, service: service)) }
+            for service in entry.services { series.insert(.init(ip: entry.ip, service: service, protocol: .layer2)) }
+        }
+        for entry in newBGP.entries where entry.advertised {
+            for service in entry.services { series.insert(.init(ip: entry.ip, service: service, protocol: .bgp)) }
         }
         metrics.setAnnounced(series, node: node)
         publishState()
@@ -58,7 +66,8 @@ extension Speaker {
     func publishState() {
         guard let memberAddress, let plan, !stopping else { return }
         let address = MemberAddress.format(memberAddress)
-        let state = SpeakerState(plan: plan, memberAddress: address, liveMembers: liveMembers, interfaces: ipInterfaces)
+        var state = SpeakerState(plan: plan, memberAddress: address, liveMembers: liveMembers, interfaces: ipInterfaces)
+        if let bgpPlan { state.merge(bgp: bgpPlan, sessions: bgp.reports().map(SpeakerState.PeerState.init)) }
         do {
             publisher.update(
                 SpeakerLease.Content(
@@ -66,6 +75,33 @@ extension Speaker {
         } catch {
             logger.error("cannot encode the published speaker state", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Hands the BGP plan's sessions and routes to the advertiser when they changed (it diffs
+    /// again per peer, so an unchanged peer's session is never touched).
+    func applyBGP(_ newPlan: BGPPlan) {
+        let previous = bgpPlan
+        bgpPlan = newPlan
+        let sessions = BGPSessionSpec.sessions(for: newPlan, nodeAddresses: nodeAddresses)
+        if let applied = appliedBGP, applied.0 == sessions, applied.1 == newPlan.routes { return }
+        appliedBGP = (sessions, newPlan.routes)
+        bgp.apply(sessions: sessions, routes: newPlan.routes)
+        let before = previous?.routes.count ?? 0
+        if before != newPlan.routes.count || previous?.selectedPeers != newPlan.selectedPeers {
+            logger.info(
+                "BGP routes or peers changed",
+                metadata: [
+                    "routes": "\(newPlan.routes.count)", "routes.before": "\(before)",
+                    "peers": "\(newPlan.selectedPeers.map(\.name))",
+                ])
+        }
+    }
+
+    /// A BGP session changed state or sent its table: metrics and the published state.
+    func bgpSessionsChanged() {
+        guard !stopping else { return }
+        metrics.record(bgp.reports())
+        publishState()
     }
 
     /// One info line per IP taken or given up (a summary past 20, the details at debug).

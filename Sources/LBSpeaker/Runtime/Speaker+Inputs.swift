@@ -54,7 +54,14 @@ extension Speaker {
                 speakerNodes[reading.name] = reading
                 markDirty()
             }
-            if reading.name == configuration.nodeName { resolveMemberAddress(from: node) }
+            if reading.name == configuration.nodeName {
+                resolveMemberAddress(from: node)
+                let addresses = node.status.addresses.filter { $0.type == "InternalIP" }.compactMap { IPAddress($0.address) }
+                if addresses != nodeAddresses {
+                    nodeAddresses = addresses
+                    markDirty()
+                }
+            }
         case .deleted(let node):
             if speakerNodes.removeValue(forKey: node.metadata.name) != nil { markDirty() }
             if node.metadata.name == configuration.nodeName {

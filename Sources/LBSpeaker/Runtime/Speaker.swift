@@ -9,8 +9,9 @@ import ServiceLifecycle
 
 /// The speaker of one node: watches Services, EndpointSlices, Nodes, the IronLB ConfigMap and
 /// the speakers' Leases; runs the membership protocol with the other speakers; recomputes the
-/// layer 2 plan (`SpeakerCore.layer2Plan`) whenever an input changes and hands the IPs this
-/// node owns to an `AnnouncementSink`; publishes what it does on its Lease. A thin shell: every
+/// layer 2 plan (`SpeakerCore.layer2Plan`) and the BGP plan (`SpeakerCore.bgpPlan`) whenever an
+/// input changes, hands the IPs this node owns to an `AnnouncementSink` and the routes and
+/// sessions to a `BGPAdvertiser`; publishes what it does on its Lease. A thin shell: every
 /// decision is the core's.
 ///
 /// Promptness: a change of the live members is applied inside the same actor call that
@@ -38,6 +39,7 @@ public actor Speaker: ServiceLifecycle.Service {
     let metrics: SpeakerMetrics
     let logger: Logger
     let sink: any AnnouncementSink
+    let bgp: any BGPAdvertiser
     let readInterfaces: @Sendable () throws -> [InterfaceInfo]
     let services: Informer<KubeAPI.Service>
     let slices: Informer<EndpointSlice>
@@ -54,6 +56,8 @@ public actor Speaker: ServiceLifecycle.Service {
     var speakerServices: [ServiceKey: SpeakerService] = [:]
     var endpoints = EndpointIndex()
     var speakerNodes: [String: SpeakerNode] = [:]
+    /// This node's InternalIPs (router ID and next hops for BGP).
+    var nodeAddresses: [IPAddress] = []
     var peerLeases: [String: SpeakerLease.PeerReading] = [:]
     var peers: [String: PeerAddress] = [:]
     var liveMembers: Set<String> = []
@@ -64,6 +68,8 @@ public actor Speaker: ServiceLifecycle.Service {
 
     // Outputs.
     var plan: Layer2Plan?
+    var bgpPlan: BGPPlan?
+    var appliedBGP: ([BGPSessionSpec], [IPPrefix: BGPPlan.RouteAttributes])?
     var owned: [String: Set<IPAddress>] = [:]
     var ipInterfaces: [IPAddress: [String]] = [:]
     var warnedWithoutInterface: Set<IPAddress> = []
@@ -81,11 +87,12 @@ public actor Speaker: ServiceLifecycle.Service {
 
     /// - Parameters:
     ///   - sink: where announcements go; default `Layer2AnnouncementSink` (raw sockets).
+    ///   - bgp: where BGP sessions and routes go; default `NIOBGPAdvertiser` (real sessions).
     ///   - interfaces: lists the host's interfaces; default `Interfaces.list()`. Read at start
     ///     and every `housekeepingInterval`.
     public init(
         client: KubeClient, configuration: SpeakerConfiguration, metrics: SpeakerMetrics, logger: Logger,
-        sink: (any AnnouncementSink)? = nil,
+        sink: (any AnnouncementSink)? = nil, bgp: (any BGPAdvertiser)? = nil,
         interfaces: @escaping @Sendable () throws -> [InterfaceInfo] = { try Interfaces.list() }
     ) {
         var logger = logger
@@ -95,6 +102,7 @@ public actor Speaker: ServiceLifecycle.Service {
         self.metrics = metrics
         self.logger = logger
         self.sink = sink ?? Layer2AnnouncementSink(logger: logger)
+        self.bgp = bgp ?? NIOBGPAdvertiser(logger: logger)
         self.readInterfaces = interfaces
         self.services = Informer<KubeAPI.Service>(
             client: client, logger: logger, transform: KubeAPI.Service.trimmedForSpeaker)
@@ -135,6 +143,9 @@ public actor Speaker: ServiceLifecycle.Service {
 
     /// The plan last computed (nil before the informers have synced).
     public var currentPlan: Layer2Plan? { plan }
+
+    /// The BGP plan last computed (nil before the informers have synced).
+    public var currentBGPPlan: BGPPlan? { bgpPlan }
 
     /// What is announced now, per interface.
     public var announcements: [String: Set<IPAddress>] { owned }
@@ -209,6 +220,7 @@ public actor Speaker: ServiceLifecycle.Service {
         let leaseEvents = await leases.events()
         let (kicks, kick) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         self.kick = kick
+        let bgpChanges = bgp.changes()
 
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.services.run() }
@@ -237,6 +249,9 @@ public actor Speaker: ServiceLifecycle.Service {
             }
             group.addTask {
                 for await _ in kicks { await self.reconcileIfDirty() }
+            }
+            group.addTask {
+                for await _ in bgpChanges { await self.bgpSessionsChanged() }
             }
             group.addTask { await self.housekeeping() }
 
@@ -286,8 +301,15 @@ public actor Speaker: ServiceLifecycle.Service {
         let limit = configuration.shutdownStepTimeout
         logger.info("shutting down: no longer answering, leaving the membership so peers take over at once")
         sink.announce([:])
+        // BGP sessions close with a Cease while the leave goes out: the routers withdraw this
+        // node's paths at once instead of waiting for the hold timer.
+        let bgp = self.bgp
+        async let bgpStopped = BoundedStep.run(within: limit) { await bgp.stop() }
         if !(await BoundedStep.run(within: limit) { await transport.leave() }) {
             logger.warning("leaving the membership did not finish in time; continuing", metadata: ["limit": "\(limit)"])
+        }
+        if !(await bgpStopped) {
+            logger.warning("closing the BGP sessions did not finish in time", metadata: ["limit": "\(limit)"])
         }
         await stopAnnouncing(within: limit)
         await publisher.stop()
@@ -307,6 +329,8 @@ public actor Speaker: ServiceLifecycle.Service {
         let limit = configuration.shutdownStepTimeout
         logger.info("cancelled: closing the membership socket without leaving")
         _ = await BoundedStep.run(within: limit) { await transport.close() }
+        let bgp = self.bgp
+        _ = await BoundedStep.run(within: limit) { await bgp.stop() }
         await stopAnnouncing(within: limit)
         await publisher.stop()
     }
@@ -330,7 +354,20 @@ public actor Speaker: ServiceLifecycle.Service {
         let finalPlan = SpeakerCore.layer2Plan(
             config: config, services: Array(speakerServices.values), readyEndpoints: endpoints.readyNodes,
             nodes: Array(speakerNodes.values), liveSpeakers: live, node: configuration.nodeName)
-        let state = SpeakerState(plan: finalPlan, memberAddress: MemberAddress.format(memberAddress), liveMembers: live)
+        var state = SpeakerState(plan: finalPlan, memberAddress: MemberAddress.format(memberAddress), liveMembers: live)
+        if let bgpPlan {
+            // The sessions are closed: nothing is advertised from here any more.
+            let closed = BGPPlan(
+                node: bgpPlan.node, localNodeKnown: bgpPlan.localNodeKnown,
+                entries: bgpPlan.entries.map { entry in
+                    var entry = entry
+                    entry.advertised = false
+                    entry.advertisingNodes.removeAll { $0 == configuration.nodeName }
+                    entry.reasons = [.speakerNotLive]
+                    return entry
+                }, routes: [:], peers: bgpPlan.peers)
+            state.merge(bgp: closed, sessions: bgp.reports().map(SpeakerState.PeerState.init))
+        }
         guard let json = try? state.jsonString(fittingIn: SpeakerState.annotationBudget) else { return nil }
         return SpeakerLease.Content(memberAddress: MemberAddress.format(memberAddress), state: json)
     }

@@ -19,6 +19,16 @@ public final class SpeakerMetrics: Sendable {
     private let announcedGauges = Mutex<[AnnouncedKey: Gauge]>([:])
     /// `ironlb_speaker_layer2_drops_total{reason}`, created when a reason first occurs.
     private let layer2Drops = Mutex<[String: Counter]>([:])
+    /// The `metallb_bgp_*{peer}` series per peer label, with the update count last recorded.
+    private let bgpSeries = Mutex<[String: BGPSeries]>([:])
+
+    private struct BGPSeries {
+        var up: Gauge
+        var updates: Counter
+        var announced: Gauge
+        var pending: Gauge
+        var lastUpdates: Int
+    }
 
     private struct IPCounters {
         var requests: Counter
@@ -31,10 +41,12 @@ public final class SpeakerMetrics: Sendable {
     struct AnnouncedKey: Sendable, Hashable {
         var ip: IPAddress
         var service: ServiceKey
+        var `protocol`: PoolProtocol
 
-        init(ip: IPAddress, service: ServiceKey) {
+        init(ip: IPAddress, service: ServiceKey, protocol: PoolProtocol = .layer2) {
             self.ip = ip
             self.service = service
+            self.protocol = `protocol`
         }
     }
 
@@ -145,7 +157,7 @@ public final class SpeakerMetrics: Sendable {
                         helpText: "Services being announced from this node. This is desired state, it does not guarantee "
                             + "that the routing protocols have converged."),
                     labels: [
-                        ("ip", key.ip.description), ("node", node), ("protocol", "layer2"),
+                        ("ip", key.ip.description), ("node", node), ("protocol", key.protocol.rawValue),
                         ("service", key.service.description),
                     ])
                 gauge.set(to: 1)
@@ -154,6 +166,56 @@ public final class SpeakerMetrics: Sendable {
             for (key, gauge) in gauges where !announced.contains(key) {
                 registry.unregisterGauge(gauge)
                 gauges[key] = nil
+            }
+        }
+    }
+
+    /// Sets the BGP series from the session reports (MetalLB's names and `peer` label,
+    /// `ADDRESS:PORT`); a peer no longer configured loses its series.
+    func record(_ reports: [BGPSessionReport]) {
+        bgpSeries.withLock { table in
+            var seen: Set<String> = []
+            for report in reports {
+                let label = report.label
+                seen.insert(label)
+                var series =
+                    table[label]
+                    ?? BGPSeries(
+                        up: registry.makeGauge(
+                            descriptor: MetricNameDescriptor(
+                                namespace: "metallb", subsystem: "bgp", metricName: "session_up", unitName: "",
+                                helpText: "BGP session state (1 is up, 0 is down)"),
+                            labels: [("peer", label)]),
+                        updates: registry.makeCounter(
+                            descriptor: MetricNameDescriptor(
+                                namespace: "metallb", subsystem: "bgp", metricName: "updates", unitName: "total",
+                                helpText: "Number of BGP UPDATE messages sent"),
+                            labels: [("peer", label)]),
+                        announced: registry.makeGauge(
+                            descriptor: MetricNameDescriptor(
+                                namespace: "metallb", subsystem: "bgp", metricName: "announced_prefixes", unitName: "total",
+                                helpText: "Number of prefixes currently being advertised on the BGP session"),
+                            labels: [("peer", label)]),
+                        pending: registry.makeGauge(
+                            descriptor: MetricNameDescriptor(
+                                namespace: "metallb", subsystem: "bgp", metricName: "pending_prefixes", unitName: "total",
+                                helpText: "Number of prefixes that should be advertised on the BGP session"),
+                            labels: [("peer", label)]),
+                        lastUpdates: 0)
+                series.up.set(to: report.isEstablished ? 1 : 0)
+                series.announced.set(to: Double(report.prefixesAdvertised))
+                series.pending.set(to: Double(report.pendingPrefixes))
+                let delta = report.updatesSent - series.lastUpdates
+                if delta > 0 { series.updates.increment(by: Int64(delta)) }
+                series.lastUpdates = max(series.lastUpdates, report.updatesSent)
+                table[label] = series
+            }
+            for (label, series) in table where !seen.contains(label) {
+                registry.unregisterGauge(series.up)
+                registry.unregisterCounter(series.updates)
+                registry.unregisterGauge(series.announced)
+                registry.unregisterGauge(series.pending)
+                table[label] = nil
             }
         }
     }

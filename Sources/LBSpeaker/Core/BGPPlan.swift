@@ -1,0 +1,171 @@
+import LBCore
+
+/// The speaker's BGP decision for one node: which Service IPs of `bgp` pools this node
+/// advertises, as which prefixes with which attributes, and to which configured peers.
+///
+/// Unlike layer 2 there is no single owner: every eligible node advertises, and the routers
+/// spread traffic over them (ECMP). Eligibility is layer 2's (`Election.eligibleNodes`): live,
+/// not `NetworkUnavailable`, not excluded by label, selected by the pool's `node-selectors`,
+/// and for `externalTrafficPolicy: Local` holding a ready endpoint.
+public struct BGPPlan: Sendable, Hashable {
+    /// One IP of a bgp pool.
+    public struct Entry: Sendable, Hashable {
+        public var ip: IPAddress
+        public var pool: String
+        public var services: [ServiceKey]
+        public var trafficPolicy: ExternalTrafficPolicy
+        /// Whether this node advertises the IP.
+        public var advertised: Bool
+        /// Every node that advertises the IP, by name, sorted.
+        public var advertisingNodes: [String]
+        /// Why this node does not advertise it; empty when it does.
+        public var reasons: [NotAnnouncingReason]
+        /// The prefixes the IP is advertised as (one per `bgp-advertisements` entry, after
+        /// `aggregation-length`); the same whether or not this node advertises.
+        public var prefixes: [IPPrefix]
+
+        public init(
+            ip: IPAddress, pool: String, services: [ServiceKey], trafficPolicy: ExternalTrafficPolicy,
+            advertised: Bool, advertisingNodes: [String], reasons: [NotAnnouncingReason], prefixes: [IPPrefix]
+        ) {
+            self.ip = ip
+            self.pool = pool
+            self.services = services
+            self.trafficPolicy = trafficPolicy
+            self.advertised = advertised
+            self.advertisingNodes = advertisingNodes
+            self.reasons = reasons
+            self.prefixes = prefixes
+        }
+    }
+
+    /// The path attributes one prefix is advertised with. When several advertisements (or
+    /// several IPs aggregated into one prefix) give the same prefix, their communities are
+    /// merged and the highest LOCAL_PREF wins, so the result does not depend on their order.
+    public struct RouteAttributes: Sendable, Hashable {
+        /// LOCAL_PREF; sent on iBGP sessions only.
+        public var localPref: UInt32?
+        /// RFC 1997 communities, sorted, no duplicates.
+        public var communities: [BGPCommunity]
+        /// RFC 8092 large communities, sorted, no duplicates.
+        public var largeCommunities: [BGPLargeCommunity]
+
+        public init(localPref: UInt32? = nil, communities: [BGPCommunity] = [], largeCommunities: [BGPLargeCommunity] = []) {
+            self.localPref = localPref
+            self.communities = communities
+            self.largeCommunities = largeCommunities
+        }
+
+        mutating func merge(_ other: RouteAttributes) {
+            if let p = other.localPref { localPref = max(localPref ?? p, p) }
+            communities = Array(Set(communities).union(other.communities)).sorted()
+            largeCommunities = Array(Set(largeCommunities).union(other.largeCommunities)).sorted {
+                ($0.global, $0.local1, $0.local2) < ($1.global, $1.local1, $1.local2)
+            }
+        }
+    }
+
+    /// A configured peer and whether this node opens a session to it.
+    public struct PeerSelection: Sendable, Hashable {
+        public var peer: BGPPeer
+        /// False when the peer's `node-selectors` do not match this node's labels.
+        public var selected: Bool
+    }
+
+    public let node: String
+    /// Whether the speaker sees this node's Node object (without it the node advertises nothing).
+    public let localNodeKnown: Bool
+    /// Every IP of a bgp pool, sorted by address.
+    public let entries: [Entry]
+    /// What this node advertises: prefix to attributes (the adj-RIB-out every session sends).
+    public let routes: [IPPrefix: RouteAttributes]
+    /// Every configured peer, in config order, with whether this node talks to it.
+    public let peers: [PeerSelection]
+
+    public init(node: String, localNodeKnown: Bool, entries: [Entry], routes: [IPPrefix: RouteAttributes], peers: [PeerSelection]) {
+        self.node = node
+        self.localNodeKnown = localNodeKnown
+        self.entries = entries.sorted { $0.ip < $1.ip }
+        self.routes = routes
+        self.peers = peers
+    }
+
+    /// The peers this node opens sessions to.
+    public var selectedPeers: [BGPPeer] { peers.filter(\.selected).map(\.peer) }
+
+    /// The IPs this node advertises.
+    public var advertised: Set<IPAddress> { Set(entries.filter(\.advertised).map(\.ip)) }
+
+    /// The entry for `ip`, if it is in a bgp pool.
+    public func entry(for ip: IPAddress) -> Entry? {
+        var low = 0
+        var high = entries.count
+        while low < high {
+            let mid = (low + high) / 2
+            if entries[mid].ip < ip { low = mid + 1 } else { high = mid }
+        }
+        return low < entries.count && entries[low].ip == ip ? entries[low] : nil
+    }
+}
+
+extension SpeakerCore {
+    /// Decides which Service IPs of bgp pools `node` advertises, as which routes, to which peers.
+    /// Pure, like `layer2Plan`; same inputs, same meaning.
+    ///
+    /// `liveSpeakers` decides the other nodes' eligibility (for `advertisingNodes` and
+    /// `lbctl`); this node counts as live, since a running speaker is the one advertising and a
+    /// dead one's sessions drop (the routers withdraw its routes on their own).
+    public static func bgpPlan(
+        config: Config, services: [SpeakerService], readyEndpoints: [ServiceKey: Set<String>],
+        nodes: [SpeakerNode], liveSpeakers: Set<String>, node: String
+    ) -> BGPPlan {
+        let sharers = sharersByIP(services)
+        var live = liveSpeakers
+        live.insert(node)
+        let facts = nodes.map { $0.facts(speakerLive: live.contains($0.name)) }
+        let localNode = nodes.first { $0.name == node }
+        var entries: [BGPPlan.Entry] = []
+        var routes: [IPPrefix: BGPPlan.RouteAttributes] = [:]
+        for (ip, sharing) in sharers {
+            guard let pool = config.pool(containing: ip), pool.protocol == .bgp else { continue }
+            let keys = sharing.keys.sorted()
+            let local = sharing.filter { $0.value == .local }.keys
+            var ready: Set<String> = []
+            for key in local { ready.formUnion(readyEndpoints[key] ?? []) }
+            let input = ElectionInput(
+                ip: ip, pool: pool, trafficPolicy: local.isEmpty ? .cluster : .local, nodesWithReadyEndpoints: ready)
+            let eligibility = Election.eligibleNodes(input, nodes: facts)
+            let advertised = eligibility.eligible.contains(node)
+            let advertisements = pool.bgpAdvertisements.isEmpty ? [BGPAdvertisement()] : pool.bgpAdvertisements
+            var prefixes: [IPPrefix] = []
+            for advertisement in advertisements {
+                let length = ip.family == .ipv4 ? advertisement.aggregationLength : advertisement.aggregationLengthV6
+                guard let prefix = IPPrefix(address: ip, length: length) else { continue }
+                if !prefixes.contains(prefix) { prefixes.append(prefix) }
+                if advertised {
+                    let attributes = BGPPlan.RouteAttributes(
+                        localPref: advertisement.localPref, communities: advertisement.communities,
+                        largeCommunities: advertisement.largeCommunities)
+                    if var existing = routes[prefix] {
+                        existing.merge(attributes)
+                        routes[prefix] = existing
+                    } else {
+                        var fresh = BGPPlan.RouteAttributes()
+                        fresh.merge(attributes)
+                        routes[prefix] = fresh
+                    }
+                }
+            }
+            entries.append(
+                BGPPlan.Entry(
+                    ip: ip, pool: pool.name, services: keys, trafficPolicy: input.trafficPolicy,
+                    advertised: advertised, advertisingNodes: eligibility.eligible.sorted(),
+                    reasons: advertised ? [] : eligibility.reasons[node] ?? [], prefixes: prefixes))
+        }
+        let labels = localNode?.labels ?? [:]
+        let peers = config.peers.map {
+            BGPPlan.PeerSelection(peer: $0, selected: localNode != nil && $0.nodeSelectors.matchesAny(labels))
+        }
+        return BGPPlan(node: node, localNodeKnown: localNode != nil, entries: entries, routes: routes, peers: peers)
+    }
+}

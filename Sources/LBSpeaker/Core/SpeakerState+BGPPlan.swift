@@ -1,0 +1,47 @@
+import LBCore
+
+extension SpeakerState {
+    /// Adds what the BGP plan says to a document built from the layer 2 plan: every IP of a bgp
+    /// pool gets its BGP entry (advertised or not, why not, the prefix, the peers it goes to)
+    /// in place of layer 2's "not a layer2 pool" line, and `bgpPeers` lists the sessions.
+    ///
+    /// - Parameters:
+    ///   - bgp: the BGP plan computed from the same inputs as the layer 2 plan.
+    ///   - sessions: the state of each session this node runs, sorted or not; nil (or empty with
+    ///     no selected peer) leaves `bgpPeers` absent.
+    public mutating func merge(bgp: BGPPlan, sessions: [PeerState]?) {
+        let established = (sessions ?? []).filter(\.isEstablished).map(\.name).sorted()
+        var byIP: [IPAddress: Int] = [:]
+        for (i, entry) in ips.enumerated() { byIP[entry.ip] = i }
+        for e in bgp.entries {
+            var reasons = e.reasons.map(Reason.init)
+            if !e.advertised && !bgp.localNodeKnown { reasons.insert(.nodeNotFound, at: 0) }
+            if e.advertised && established.isEmpty {
+                reasons.append(bgp.selectedPeers.isEmpty ? .noPeerForNode : .noSessionEstablished)
+            }
+            let state = AddressState(
+                ip: e.ip, pool: e.pool, services: e.services.map(\.description), protocol: .bgp,
+                announced: e.advertised, owner: nil, interfaces: [], reasons: reasons,
+                peers: e.advertised ? established : [], prefix: e.prefixes.first?.description)
+            if let i = byIP[e.ip] { ips[i] = state } else { ips.append(state) }
+        }
+        if let sessions, !sessions.isEmpty || !bgp.selectedPeers.isEmpty {
+            bgpPeers = sessions
+        }
+        self = normalized()
+    }
+}
+
+extension SpeakerState.Reason {
+    /// The node would advertise the IP, but no configured peer selects it.
+    public static let noPeerForNode = SpeakerState.Reason(
+        code: "noPeerForNode",
+        message: "this node is eligible, but no BGP peer in the config selects it (check the peers' "
+            + "node-selectors against this node's labels), so the prefix reaches no router from here")
+
+    /// The node advertises the IP, but none of its sessions is up.
+    public static let noSessionEstablished = SpeakerState.Reason(
+        code: "noSessionEstablished",
+        message: "this node is eligible, but none of its BGP sessions is Established, so no router has the "
+            + "route from here yet; see the peers' last error in `lbctl status`")
+}
