@@ -60,6 +60,14 @@ struct LBSpeakerCommand: AsyncParsableCommand {
     var memberKeyFile: String?
 
     @Option(
+        name: .customLong("member-accept-key-file"),
+        help: ArgumentHelp(
+            "A file holding another membership key whose messages are accepted but never sent with (repeatable).",
+            discussion: "For rotating the key without splitting the speakers: first add the new key here on every "
+                + "node, then make it the --member-key-file with the old one here, then drop the old one."))
+    var memberAcceptKeyFiles: [String] = []
+
+    @Option(
         name: .customLong("member-interval"),
         help: "How often a heartbeat goes to each peer, as a Go duration (e.g. 50ms).")
     var memberInterval = SpeakerConfiguration.defaultMemberInterval
@@ -100,6 +108,25 @@ struct LBSpeakerCommand: AsyncParsableCommand {
         let env = ProcessInfo.processInfo.environment
         _ = try resolvedNodeName(env)
         _ = try resolvedKey(env)
+        _ = try resolvedAcceptedKeys()
+    }
+
+    /// The `--member-accept-key-file` keys, each read like the main key file.
+    func resolvedAcceptedKeys() throws -> [[UInt8]] {
+        try memberAcceptKeyFiles.map { path in
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ValidationError("--member-accept-key-file \"\(path)\": cannot read the file")
+            }
+            var key = Array(data)
+            if key.last == UInt8(ascii: "\n") { key.removeLast() }
+            if key.last == UInt8(ascii: "\r") { key.removeLast() }
+            guard key.count >= SpeakerConfiguration.minimumKeyBytes else {
+                throw ValidationError(
+                    "--member-accept-key-file \"\(path)\": the key is \(key.count) bytes; it must be at least "
+                        + "\(SpeakerConfiguration.minimumKeyBytes)")
+            }
+            return key
+        }
     }
 
     /// The node name from the flag, else `NODE_NAME`.
@@ -150,6 +177,7 @@ struct LBSpeakerCommand: AsyncParsableCommand {
             nodeName: node, namespace: namespace, configMapName: configMap, loadBalancerClass: lbClass,
             memberBindHost: memberBind, memberPort: memberPort, memberAdvertiseAddress: memberAddress.flatMap(IPAddress.init),
             memberKey: key)
+        settings.memberAcceptedKeys = try resolvedAcceptedKeys()
         do {
             try settings.setMemberTimers(interval: memberInterval, deadAfter: memberDeadAfter)
             try settings.validate()

@@ -264,12 +264,16 @@ final class SpeakerLab: Sendable {
     }
 
     /// Starts a speaker in a ServiceGroup (graceful shutdown through `stop()`, abrupt through `kill()`).
-    func startSpeaker(_ node: String, interfaces: FakeInterfaces = FakeInterfaces()) -> RunningSpeaker {
-        let configuration = SpeakerConfiguration(
-            nodeName: node, namespace: namespace, memberBindHost: "127.0.0.1", memberPort: 0, memberKey: Self.key,
+    func startSpeaker(
+        _ node: String, interfaces: FakeInterfaces = FakeInterfaces(), key: [UInt8] = SpeakerLab.key,
+        acceptedKeys: [[UInt8]] = []
+    ) -> RunningSpeaker {
+        var configuration = SpeakerConfiguration(
+            nodeName: node, namespace: namespace, memberBindHost: "127.0.0.1", memberPort: 0, memberKey: key,
             membership: Self.membershipConfig, leaseDuration: .seconds(10), leaseRenewInterval: .seconds(2),
             minimumStateWriteInterval: .milliseconds(100), housekeepingInterval: .milliseconds(200),
             shutdownStepTimeout: .seconds(3))
+        configuration.memberAcceptedKeys = acceptedKeys
         var logger = Logger(label: "test.speaker.\(node)")
         // IRONLB_TEST_LOG=debug shows the speakers' logs when a test needs explaining.
         logger.logLevel = ProcessInfo.processInfo.environment["IRONLB_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .critical

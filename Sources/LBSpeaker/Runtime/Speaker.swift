@@ -190,7 +190,8 @@ public actor Speaker: ServiceLifecycle.Service {
         try config.validate()
         let incarnation = UInt64(max(1, Date().timeIntervalSince1970 * 1000))
         let membership = try Membership(
-            selfName: config.nodeName, incarnation: incarnation, key: config.memberKey, config: config.membership)
+            selfName: config.nodeName, incarnation: incarnation, key: config.memberKey,
+            previousKeys: config.memberAcceptedKeys, config: config.membership)
         // Heartbeats get an event-loop thread of their own: on the shared group they would queue
         // behind watch streams and HTTP answers, and a late heartbeat is a false failover.
         let membershipLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1)

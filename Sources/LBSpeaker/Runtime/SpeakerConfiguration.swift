@@ -26,6 +26,10 @@ public struct SpeakerConfiguration: Sendable {
     /// The membership's shared secret (at least 16 bytes): a message without a valid MAC under
     /// it changes nothing.
     public var memberKey: [UInt8]
+    /// More secrets whose messages are accepted (never used to send): rotating the key without
+    /// a split. Roll out the new key here first, then make it `memberKey` with the old one here,
+    /// then drop the old one. Each at least 16 bytes.
+    public var memberAcceptedKeys: [[UInt8]] = []
     /// Heartbeat and failure-detector timers (default: `defaultMembership`; set from the flags
     /// with `setMemberTimers(interval:deadAfter:)`).
     public var membership: MembershipConfig
@@ -137,6 +141,7 @@ public struct SpeakerConfiguration: Sendable {
         guard !namespace.isEmpty else { throw .invalid("namespace", "\"\"", "must not be empty") }
         guard !configMapName.isEmpty else { throw .invalid("config-map", "\"\"", "must not be empty") }
         guard memberKey.count >= Self.minimumKeyBytes else { throw .keyTooShort(bytes: memberKey.count) }
+        for key in memberAcceptedKeys where key.count < Self.minimumKeyBytes { throw .keyTooShort(bytes: key.count) }
         guard (0...65535).contains(memberPort) else {
             throw .invalid("member port", "\(memberPort)", "must be between 0 and 65535")
         }
