@@ -238,6 +238,13 @@ import Testing
                 && a.metric(#"ironlb_speaker_layer2_drops_total{reason="badChecksum"}"#) == 1
         }
         #expect(a.sink.announced == [Self.ip("192.0.2.80")], "reported, not fought: the IP stays announced")
+
+        // The Service goes: its IP's per-IP series go with it (not left until a restart).
+        try await lab.client.delete(KubeAPI.Service.self, namespace: "default", name: "web")
+        try await lab.waitFor("the per-IP series of 192.0.2.80 to be dropped") {
+            a.metric(#"metallb_layer2_requests_received{ip="192.0.2.80"}"#) == nil
+                && a.metric(#"ironlb_speaker_foreign_answers_total{ip="192.0.2.80"}"#) == nil
+        }
         await a.stop()
         await lab.shutdown()
     }

@@ -59,6 +59,7 @@ extension Speaker {
             for service in entry.services { series.insert(.init(ip: entry.ip, service: service, protocol: .bgp)) }
         }
         metrics.setAnnounced(series, node: node)
+        metrics.retainLayer2Series(for: Set(newPlan.entries.map(\.ip)))
         publishState()
     }
 

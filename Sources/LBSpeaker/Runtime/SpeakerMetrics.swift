@@ -146,6 +146,20 @@ public final class SpeakerMetrics: Sendable {
         }
     }
 
+    /// Drops the per-IP layer 2 series (`metallb_layer2_*{ip}`, foreign answers) of IPs no
+    /// Service uses any more, so deleted Services do not leave series behind until a restart.
+    func retainLayer2Series(for ips: Set<IPAddress>) {
+        perIP.withLock { table in
+            for (ip, counters) in table where !ips.contains(ip) {
+                registry.unregisterCounter(counters.requests)
+                registry.unregisterCounter(counters.responses)
+                registry.unregisterCounter(counters.gratuitous)
+                registry.unregisterCounter(counters.foreign)
+                table[ip] = nil
+            }
+        }
+    }
+
     /// Sets `metallb_speaker_announced` to 1 for exactly `announced` (one series per IP and
     /// Service using it) and unregisters the series no longer announced.
     func setAnnounced(_ announced: Set<AnnouncedKey>, node: String) {
