@@ -218,13 +218,22 @@ public struct SpeakerState: Sendable, Hashable, Codable {
     /// rest is headroom for the member address and annotations others add).
     public static let annotationBudget = 200_000
 
+    /// Fewer bytes than any IP entry takes in the JSON, even without messages
+    /// (`{"announced":false,"interfaces":[],"ip":"1.2.3.4","reasons":[],"services":[]}` is 75).
+    static let minimumEntryBytes = 64
+
     /// `jsonString()` if it fits in `limit` bytes; otherwise a smaller document that does, saying
     /// in `omitted` what it left out: first the reason messages (codes stay), then IPs this node
     /// does not announce (highest addresses first), then, only if still needed, announced ones.
     /// Without this, a speaker with more than about 700 IPs could not publish its state at all.
     public func jsonString(fittingIn limit: Int) throws -> String {
-        let full = try jsonString()
-        if full.utf8.count <= limit { return full }
+        // With more IPs than could fit even without messages, the two whole-document encodings
+        // would only be thrown away: with 10,000 IPs they cost tens of milliseconds and megabytes.
+        let hopeless = ips.count * Self.minimumEntryBytes > limit
+        if !hopeless {
+            let full = try jsonString()
+            if full.utf8.count <= limit { return full }
+        }
         var compact = normalized()
         compact.ips = compact.ips.map { entry in
             var entry = entry
@@ -232,8 +241,10 @@ public struct SpeakerState: Sendable, Hashable, Codable {
             return entry
         }
         compact.omitted = Omitted(messages: true, announced: 0, notAnnounced: 0)
-        let withoutMessages = try compact.jsonString()
-        if withoutMessages.utf8.count <= limit { return withoutMessages }
+        if !hopeless {
+            let withoutMessages = try compact.jsonString()
+            if withoutMessages.utf8.count <= limit { return withoutMessages }
+        }
         // Keep announced entries first, then the others, in address order, while they fit. Each
         // entry's encoded size (plus its comma) is measured once; 512 bytes of slack cover the
         // `omitted` counts growing.
@@ -246,16 +257,20 @@ public struct SpeakerState: Sendable, Hashable, Codable {
         var kept: [AddressState] = []
         var omittedAnnounced = 0
         var omittedOthers = 0
+        // Once one entry does not fit, the rest are only counted: encoding thousands of entries
+        // that cannot be kept would cost more than everything else the speaker does per change.
+        var full = false
         for entry in compact.ips.filter(\.announced) + compact.ips.filter({ !$0.announced }) {
-            let size = try encoder.encode(entry).count + 1
-            if used + size <= limit {
-                kept.append(entry)
-                used += size
-            } else if entry.announced {
-                omittedAnnounced += 1
-            } else {
-                omittedOthers += 1
+            if !full {
+                let size = try encoder.encode(entry).count + 1
+                if used + size <= limit {
+                    kept.append(entry)
+                    used += size
+                    continue
+                }
+                full = true
             }
+            if entry.announced { omittedAnnounced += 1 } else { omittedOthers += 1 }
         }
         compact.ips = kept
         compact.omitted = Omitted(messages: true, announced: omittedAnnounced, notAnnounced: omittedOthers)

@@ -12,9 +12,17 @@ extension Speaker {
         guard dirty, !stopping, syncedInformers.count == Self.informerCount else { return }
         dirty = false
         let node = configuration.nodeName
+        let services = Array(speakerServices.values)
+        let nodes = Array(speakerNodes.values)
+        // BGP first: its routes go out before layer 2's interface selection, metrics and state
+        // (with 10,000 IPs those take longer than the UPDATE stream itself).
+        let newBGP = SpeakerCore.bgpPlan(
+            config: config ?? Config(), services: services, readyEndpoints: endpoints.readyNodes,
+            nodes: nodes, liveSpeakers: liveMembers, node: node)
+        applyBGP(newBGP)
         let newPlan = SpeakerCore.layer2Plan(
-            config: config ?? Config(), services: Array(speakerServices.values), readyEndpoints: endpoints.readyNodes,
-            nodes: Array(speakerNodes.values), liveSpeakers: liveMembers, node: node)
+            config: config ?? Config(), services: services, readyEndpoints: endpoints.readyNodes,
+            nodes: nodes, liveSpeakers: liveMembers, node: node)
 
         var newOwned: [String: Set<IPAddress>] = [:]
         var newInterfaces: [IPAddress: [String]] = [:]
@@ -37,11 +45,6 @@ extension Speaker {
             }
         }
         warnedWithoutInterface.formIntersection(newPlan.announced)
-
-        let newBGP = SpeakerCore.bgpPlan(
-            config: config ?? Config(), services: Array(speakerServices.values), readyEndpoints: endpoints.readyNodes,
-            nodes: Array(speakerNodes.values), liveSpeakers: liveMembers, node: node)
-        applyBGP(newBGP)
 
         let previous = plan
         plan = newPlan
