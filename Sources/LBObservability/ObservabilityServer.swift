@@ -20,15 +20,20 @@ public final class ObservabilityServer: Service, Sendable {
     private let port: Int
     private let liveness: Check
     private let readiness: Check
+    private let extraMetrics: @Sendable () -> [UInt8]
     private let logger: Logger
     private let boundPort = Mutex<Int?>(nil)
 
     /// - Parameters:
     ///   - address: `HOST:PORT` (`[::]:7472`, `0.0.0.0:7472`, `127.0.0.1:0` for an ephemeral port).
+    ///   - extraMetrics: exposition-format text appended to the registry's on every scrape, for
+    ///     series kept outside the registry (large label sets it would copy on every change).
     public init(
         address: String, registry: PrometheusCollectorRegistry, logger: Logger,
-        liveness: @escaping Check = { .healthy }, readiness: @escaping Check = { .healthy }
+        liveness: @escaping Check = { .healthy }, readiness: @escaping Check = { .healthy },
+        extraMetrics: @escaping @Sendable () -> [UInt8] = { [] }
     ) throws(ObservabilityServer.AddressError) {
+        self.extraMetrics = extraMetrics
         let (h, p) = try ObservabilityServer.split(address)
         self.host = h
         self.port = p
@@ -67,6 +72,7 @@ public final class ObservabilityServer: Service, Sendable {
         let registry = self.registry
         let liveness = self.liveness
         let readiness = self.readiness
+        let extra = self.extraMetrics
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -85,7 +91,8 @@ public final class ObservabilityServer: Service, Sendable {
                 try await server.executeThenClose { inbound in
                     for try await connection in inbound {
                         group.addTask {
-                            await Self.serve(connection, registry: registry, liveness: liveness, readiness: readiness)
+                            await Self.serve(
+                                connection, registry: registry, extra: extra, liveness: liveness, readiness: readiness)
                         }
                     }
                 }
@@ -100,7 +107,7 @@ public final class ObservabilityServer: Service, Sendable {
 
     private static func serve(
         _ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>,
-        registry: PrometheusCollectorRegistry, liveness: Check, readiness: Check
+        registry: PrometheusCollectorRegistry, extra: @Sendable () -> [UInt8], liveness: Check, readiness: Check
     ) async {
         do {
             try await connection.executeThenClose { inbound, outbound in
@@ -112,7 +119,7 @@ public final class ObservabilityServer: Service, Sendable {
                     case .end:
                         guard let h = head else { continue }
                         let (status, contentType, body) = await respond(
-                            h, registry: registry, liveness: liveness, readiness: readiness)
+                            h, registry: registry, extra: extra, liveness: liveness, readiness: readiness)
                         var headers = HTTPHeaders()
                         headers.add(name: "Content-Type", value: contentType)
                         headers.add(name: "Content-Length", value: "\(body.count)")
@@ -134,7 +141,8 @@ public final class ObservabilityServer: Service, Sendable {
     }
 
     static func respond(
-        _ head: HTTPRequestHead, registry: PrometheusCollectorRegistry, liveness: Check, readiness: Check
+        _ head: HTTPRequestHead, registry: PrometheusCollectorRegistry, extra: @Sendable () -> [UInt8] = { [] },
+        liveness: Check, readiness: Check
     ) async -> (HTTPResponseStatus, String, [UInt8]) {
         let text = "text/plain; charset=utf-8"
         guard head.method == .GET || head.method == .HEAD else {
@@ -143,7 +151,7 @@ public final class ObservabilityServer: Service, Sendable {
         let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
         switch path {
         case "/metrics":
-            return (.ok, "text/plain; version=0.0.4; charset=utf-8", registry.emitToBuffer())
+            return (.ok, "text/plain; version=0.0.4; charset=utf-8", registry.emitToBuffer() + extra())
         case "/healthz", "/livez":
             return render(await liveness())
         case "/readyz":

@@ -208,7 +208,8 @@ struct LBSpeakerCommand: AsyncParsableCommand {
                 case .ready: return .healthy
                 case .notReady(let why): return .unhealthy(why)
                 }
-            })
+            },
+            extraMetrics: { metrics.extraExposition() })
         logger.info(
             "lb-speaker starting",
             metadata: [

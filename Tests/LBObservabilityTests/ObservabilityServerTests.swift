@@ -28,7 +28,8 @@ import Testing
         let ready = Mutex(false)
         let server = try ObservabilityServer(
             address: "127.0.0.1:0", registry: registry, logger: Logger(label: "test"),
-            readiness: { ready.withLock { $0 } ? .healthy : .unhealthy("informers not synced") })
+            readiness: { ready.withLock { $0 } ? .healthy : .unhealthy("informers not synced") },
+            extraMetrics: { Array("# TYPE extra_series gauge\nextra_series{a=\"b\"} 1\n".utf8) })
         let group = ServiceGroup(services: [server], logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
@@ -49,6 +50,7 @@ import Testing
             #expect(mc == 200)
             #expect(metrics.contains("# TYPE metallb_k8s_client_config_loaded_bool gauge"))
             #expect(metrics.contains("metallb_k8s_client_config_loaded_bool 1"))
+            #expect(metrics.hasSuffix("extra_series{a=\"b\"} 1\n"), "series kept outside the registry follow its own")
             #expect(try await get("/healthz") == (200, "ok\n"))
             let (rc, rbody) = try await get("/readyz")
             #expect(rc == 503)

@@ -343,7 +343,7 @@ struct RunningSpeaker: Sendable {
 
     /// The value of one Prometheus series (`name{labels}`), or nil when it is not exported.
     func metric(_ series: String) -> Double? {
-        for line in metrics.registry.emitToString().split(separator: "\n") where line.hasPrefix(series + " ") {
+        for line in metrics.emitToString().split(separator: "\n") where line.hasPrefix(series + " ") {
             return Double(line.dropFirst(series.count + 1))
         }
         return nil

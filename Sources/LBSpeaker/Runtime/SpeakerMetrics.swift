@@ -16,7 +16,11 @@ public final class SpeakerMetrics: Sendable {
     private let drops: [MembershipDropReason: Counter]
     private let lastTransport = Mutex(MembershipTransportCounters())
     private let perIP = Mutex<[IPAddress: IPCounters]>([:])
-    private let announcedGauges = Mutex<[AnnouncedKey: Gauge]>([:])
+    /// `metallb_speaker_announced`: kept here and rendered as text, not as registry gauges.
+    /// swift-prometheus copies a metric family's whole table on every gauge added or removed, so
+    /// 10,000 announced IPs cost O(n^2) copies (seconds of CPU, and tens of MB of churn, per
+    /// change); here a change costs one sort and one render.
+    private let announced = Mutex<(keys: Set<AnnouncedKey>, text: [UInt8])>(([], []))
     /// `ironlb_speaker_layer2_drops_total{reason}`, created when a reason first occurs.
     private let layer2Drops = Mutex<[String: Counter]>([:])
     /// The `metallb_bgp_*{peer}` series per peer label, with the update count last recorded.
@@ -161,27 +165,52 @@ public final class SpeakerMetrics: Sendable {
     }
 
     /// Sets `metallb_speaker_announced` to 1 for exactly `announced` (one series per IP and
-    /// Service using it) and unregisters the series no longer announced.
-    func setAnnounced(_ announced: Set<AnnouncedKey>, node: String) {
-        announcedGauges.withLock { gauges in
-            for key in announced where gauges[key] == nil {
-                let gauge = registry.makeGauge(
-                    descriptor: MetricNameDescriptor(
-                        namespace: "metallb", subsystem: "speaker", metricName: "announced", unitName: "",
-                        helpText: "Services being announced from this node. This is desired state, it does not guarantee "
-                            + "that the routing protocols have converged."),
-                    labels: [
-                        ("ip", key.ip.description), ("node", node), ("protocol", key.protocol.rawValue),
-                        ("service", key.service.description),
-                    ])
-                gauge.set(to: 1)
-                gauges[key] = gauge
-            }
-            for (key, gauge) in gauges where !announced.contains(key) {
-                registry.unregisterGauge(gauge)
-                gauges[key] = nil
+    /// Service using it); series no longer announced disappear.
+    func setAnnounced(_ keys: Set<AnnouncedKey>, node: String) {
+        announced.withLock { state in
+            guard state.keys != keys else { return }
+            state.keys = keys
+            state.text = Self.renderAnnounced(keys, node: node)
+        }
+    }
+
+    /// The exposition text of `metallb_speaker_announced` (MetalLB's name, help and labels).
+    static func renderAnnounced(_ keys: Set<AnnouncedKey>, node: String) -> [UInt8] {
+        guard !keys.isEmpty else { return [] }
+        var out = "# HELP metallb_speaker_announced Services being announced from this node. This is desired state, it "
+            + "does not guarantee that the routing protocols have converged.\n# TYPE metallb_speaker_announced gauge\n"
+        let sorted = keys.sorted { ($0.ip, $0.service.description, $0.protocol.rawValue) < ($1.ip, $1.service.description, $1.protocol.rawValue) }
+        out.reserveCapacity(out.utf8.count + sorted.count * 110)
+        let nodeLabel = escapeLabel(node)
+        for key in sorted {
+            out += "metallb_speaker_announced{ip=\"\(key.ip)\",node=\"\(nodeLabel)\",protocol=\"\(key.protocol.rawValue)\","
+                + "service=\"\(escapeLabel(key.service.description))\"} 1\n"
+        }
+        return Array(out.utf8)
+    }
+
+    /// A label value escaped as the exposition format requires (backslash, quote, newline).
+    static func escapeLabel(_ value: String) -> String {
+        guard value.contains(where: { $0 == "\\" || $0 == "\"" || $0 == "\n" }) else { return value }
+        var out = ""
+        for c in value {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            default: out.append(c)
             }
         }
+        return out
+    }
+
+    /// The series kept outside the registry, in exposition format (`ObservabilityServer`'s
+    /// `extraMetrics`).
+    public func extraExposition() -> [UInt8] { announced.withLock { $0.text } }
+
+    /// Everything this speaker exports: the registry's series and the ones kept outside it.
+    public func emitToString() -> String {
+        String(decoding: registry.emitToBuffer() + extraExposition(), as: UTF8.self)
     }
 
     /// Sets the BGP series from the session reports (MetalLB's names and `peer` label,
