@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SAMPLES := $(wildcard config/*.yaml)
 
-.PHONY: all build test bench bench-allocator bench-controller bench-speaker demo deps clean deploy-key deploy-check install-plugin demo-build demo-controller lab-up lab-down
+.PHONY: all build test bench bench-allocator bench-controller bench-speaker bench-bgp demo deps clean deploy-key deploy-check install-plugin demo-build demo-controller lab-up lab-down
 
 all: build
 
@@ -23,7 +23,7 @@ test: deps
 	$(SWIFT) test --disable-xctest --no-parallel
 
 ## Benchmarks print figures; they are not tests and assert nothing.
-bench: bench-allocator bench-controller bench-speaker
+bench: bench-allocator bench-controller bench-speaker bench-bgp
 
 bench-allocator:
 	$(SWIFT) build -c release --product lb-bench
@@ -48,6 +48,21 @@ bench-speaker:
 	ln -sf $(CURDIR)/.build/release/kube-test-server $(CURDIR)/.build/release/lb-controller \
 	  $(CURDIR)/.build-static/release/lb-speaker .build/bench-speaker-bin/
 	.build/release/speaker-bench .build/bench-speaker-bin
+
+## BGP: lb-speaker, gobgpd and exabgp in turn announcing 10,000 /32s to one bird2 in a namespace
+## lab, side by side (root; about 2 minutes after the builds). lb-speaker is measured as
+## deploy/Dockerfile ships it (--static-swift-stdlib). exabgp is installed on first use: only this
+## benchmark needs it.
+bench-bgp:
+	@command -v exabgp >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq exabgp)
+	$(SWIFT) build -c release --product kube-test-server
+	$(SWIFT) build -c release --product lb-controller
+	$(SWIFT) build -c release --product bgp-bench
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-static --product lb-speaker
+	mkdir -p .build/bench-bgp-bin
+	ln -sf $(CURDIR)/.build/release/kube-test-server $(CURDIR)/.build/release/lb-controller \
+	  $(CURDIR)/.build-static/release/lb-speaker .build/bench-bgp-bin/
+	.build/release/bgp-bench .build/bench-bgp-bin
 
 ## The binaries the lab demo runs (IRONLB_BIN_DIR=DIR makes the demo use other builds).
 DEMO_PRODUCTS := lb-speaker lb-controller kube-test-server lbctl lab-demo
