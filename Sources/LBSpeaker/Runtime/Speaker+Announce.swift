@@ -66,19 +66,15 @@ extension Speaker {
         publishState()
     }
 
-    /// Hands the current state to the Lease publisher (written when its bytes changed).
+    /// Hands the current state to the Lease publisher (written when its bytes changed). The
+    /// document is built and encoded off this actor (`StateBuilder`), so publishing never
+    /// delays the next recomputation.
     func publishState() {
         guard let memberAddress, let plan, !stopping else { return }
-        let address = MemberAddress.format(memberAddress)
-        var state = SpeakerState(plan: plan, memberAddress: address, liveMembers: liveMembers, interfaces: ipInterfaces)
-        if let bgpPlan { state.merge(bgp: bgpPlan, sessions: bgp.reports().map(SpeakerState.PeerState.init)) }
-        do {
-            publisher.update(
-                SpeakerLease.Content(
-                    memberAddress: address, state: try state.jsonString(fittingIn: SpeakerState.annotationBudget)))
-        } catch {
-            logger.error("cannot encode the published speaker state", metadata: ["error": "\(error)"])
-        }
+        stateBuilder.submit(
+            StateBuilder.Snapshot(
+                plan: plan, bgpPlan: bgpPlan, sessions: bgpPlan == nil ? [] : bgp.reports(),
+                memberAddress: MemberAddress.format(memberAddress), liveMembers: liveMembers, interfaces: ipInterfaces))
     }
 
     /// Hands the BGP plan's sessions and routes to the advertiser when they changed (it diffs

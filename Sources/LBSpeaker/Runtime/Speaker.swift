@@ -48,6 +48,7 @@ public actor Speaker: ServiceLifecycle.Service {
     let leases: Informer<Lease>
     let recorder: EventRecorder
     let publisher: SpeakerStatePublisher
+    let stateBuilder: StateBuilder
 
     // Inputs, as the informers and the membership last reported them.
     var config: Config?
@@ -119,6 +120,7 @@ public actor Speaker: ServiceLifecycle.Service {
             client: client, node: configuration.nodeName, namespace: configuration.namespace,
             leaseDuration: configuration.leaseDuration, renewInterval: configuration.leaseRenewInterval,
             minimumInterval: configuration.minimumStateWriteInterval, logger: logger)
+        self.stateBuilder = StateBuilder(publisher: publisher, logger: logger)
     }
 
     // MARK: Introspection
@@ -355,10 +357,9 @@ public actor Speaker: ServiceLifecycle.Service {
         let finalPlan = SpeakerCore.layer2Plan(
             config: config, services: Array(speakerServices.values), readyEndpoints: endpoints.readyNodes,
             nodes: Array(speakerNodes.values), liveSpeakers: live, node: configuration.nodeName)
-        var state = SpeakerState(plan: finalPlan, memberAddress: MemberAddress.format(memberAddress), liveMembers: live)
-        if let bgpPlan {
-            // The sessions are closed: nothing is advertised from here any more.
-            let closed = BGPPlan(
+        // The sessions are closed: nothing is advertised from here any more.
+        let closed = bgpPlan.map { bgpPlan in
+            BGPPlan(
                 node: bgpPlan.node, localNodeKnown: bgpPlan.localNodeKnown,
                 entries: bgpPlan.entries.map { entry in
                     var entry = entry
@@ -367,9 +368,10 @@ public actor Speaker: ServiceLifecycle.Service {
                     entry.reasons = [.speakerNotLive]
                     return entry
                 }, routes: [:], peers: bgpPlan.peers)
-            state.merge(bgp: closed, sessions: bgp.reports().map(SpeakerState.PeerState.init))
         }
-        guard let json = try? state.jsonString(fittingIn: SpeakerState.annotationBudget) else { return nil }
-        return SpeakerLease.Content(memberAddress: MemberAddress.format(memberAddress), state: json)
+        return try? StateBuilder.content(
+            StateBuilder.Snapshot(
+                plan: finalPlan, bgpPlan: closed, sessions: closed == nil ? [] : bgp.reports(),
+                memberAddress: MemberAddress.format(memberAddress), liveMembers: live, interfaces: [:]))
     }
 }
