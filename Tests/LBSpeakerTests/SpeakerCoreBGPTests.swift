@@ -1,4 +1,5 @@
 import LBCore
+import LBTestSupport
 import Testing
 
 @testable import LBSpeaker
@@ -178,5 +179,61 @@ struct SpeakerCoreBGPTests {
         // Round trip through the published JSON.
         let decoded = try SpeakerState.decode(try state.jsonString())
         #expect(decoded == state)
+    }
+
+    /// The plan's shortcuts (eligibility computed once per pool for `Cluster` IPs, advertisement
+    /// attributes once per pool) give what `Election.eligibleNodes` gives for every IP, over
+    /// random clusters: shared IPs, mixed policies, excluded and unavailable nodes, dead speakers.
+    @Test(arguments: 0..<40)
+    func agreesWithTheElectionForEveryIP(seed: Int) throws {
+        var rng = SplitMix64(seed: UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 &+ 1)
+        let names = (0..<Int.random(in: 1...5, using: &rng)).map { "n\($0)" }
+        let nodes = names.map { name in
+            SpeakerNode(
+                name: name, labels: Bool.random(using: &rng) ? ["zone": "a"] : [:],
+                networkUnavailable: Int.random(in: 0..<5, using: &rng) == 0)
+        }
+        let live = Set(names.filter { _ in Int.random(in: 0..<4, using: &rng) != 0 })
+        let pool = AddressPool(
+            name: "routed", protocol: .bgp, ranges: [Fixtures.range("203.0.113.0", "203.0.113.31")],
+            bgpAdvertisements: [
+                BGPAdvertisement(aggregationLength: 32, communities: [BGPCommunity(asn: 1, local: 1)]),
+                BGPAdvertisement(aggregationLength: 28, localPref: 50),
+            ],
+            nodeSelectors: Bool.random(using: &rng) ? [Fixtures.zoneA] : [])
+        let config = Config(pools: [pool])
+        var services: [SpeakerService] = []
+        var ready: [ServiceKey: Set<String>] = [:]
+        for i in 0..<Int.random(in: 1...30, using: &rng) {
+            let ip = IPAddress(ipv4: 0xCB00_7100 + UInt32.random(in: 0..<32, using: &rng))
+            let policy: ExternalTrafficPolicy = Bool.random(using: &rng) ? .local : .cluster
+            services.append(Fixtures.service("svc\(i)", [ip], policy: policy))
+            ready[Fixtures.key("svc\(i)")] = Set(names.filter { _ in Bool.random(using: &rng) })
+        }
+        let facts = { (node: String) in
+            var withSelf = live
+            withSelf.insert(node)
+            return nodes.map { $0.facts(speakerLive: withSelf.contains($0.name)) }
+        }
+        for node in names {
+            let plan = Self.plan(config: config, services: services, ready: ready, nodes: nodes, live: live, node: node)
+            var expectedRoutes: Set<IPPrefix> = []
+            for entry in plan.entries {
+                let sharing = services.filter { $0.ingressIPs.contains(entry.ip) }
+                let local = sharing.filter { $0.externalTrafficPolicy == .local }
+                var readyNodes: Set<String> = []
+                for svc in local { readyNodes.formUnion(ready[svc.key] ?? []) }
+                let input = ElectionInput(
+                    ip: entry.ip, pool: pool, trafficPolicy: local.isEmpty ? .cluster : .local,
+                    nodesWithReadyEndpoints: readyNodes)
+                let eligibility = Election.eligibleNodes(input, nodes: facts(node))
+                #expect(entry.advertisingNodes == eligibility.eligible.sorted(), "seed \(seed) \(entry.ip) on \(node)")
+                #expect(entry.advertised == eligibility.eligible.contains(node))
+                #expect(entry.reasons == (entry.advertised ? [] : eligibility.reasons[node] ?? []))
+                #expect(entry.services == sharing.map(\.key).sorted())
+                if entry.advertised { expectedRoutes.formUnion(entry.prefixes) }
+            }
+            #expect(Set(plan.routes.keys) == expectedRoutes, "seed \(seed) on \(node)")
+        }
     }
 }

@@ -125,42 +125,66 @@ extension SpeakerCore {
         let facts = nodes.map { $0.facts(speakerLive: live.contains($0.name)) }
         let localNode = nodes.first { $0.name == node }
         var entries: [BGPPlan.Entry] = []
+        entries.reserveCapacity(sharers.count)
         var routes: [IPPrefix: BGPPlan.RouteAttributes] = [:]
-        for (ip, sharing) in sharers {
-            guard let pool = config.pool(containing: ip), pool.protocol == .bgp else { continue }
-            let keys = sharing.keys.sorted()
-            let local = sharing.filter { $0.value == .local }.keys
-            var ready: Set<String> = []
-            for key in local { ready.formUnion(readyEndpoints[key] ?? []) }
-            let input = ElectionInput(
-                ip: ip, pool: pool, trafficPolicy: local.isEmpty ? .cluster : .local, nodesWithReadyEndpoints: ready)
-            let eligibility = Election.eligibleNodes(input, nodes: facts)
-            let advertised = eligibility.eligible.contains(node)
-            let advertisements = pool.bgpAdvertisements.isEmpty ? [BGPAdvertisement()] : pool.bgpAdvertisements
+        // Per pool, computed once: its advertisements' attributes (normalized) and, for
+        // `Cluster` IPs, who is eligible: eligibility does not depend on the IP, only on the
+        // pool and the nodes (with 10,000 IPs this is most of the plan's cost otherwise).
+        var advertisementsByPool: [String: [(BGPAdvertisement, BGPPlan.RouteAttributes)]] = [:]
+        var clusterEligibility: [String: (eligible: [String], reasons: [NotAnnouncingReason], advertised: Bool)] = [:]
+        // In address order, so the plan's own sort finds its input sorted.
+        for ip in sharers.keys.sorted() {
+            guard let sharing = sharers[ip], let pool = config.pool(containing: ip), pool.protocol == .bgp else { continue }
+            let keys = sharing.count == 1 ? Array(sharing.keys) : sharing.keys.sorted()
+            var local: [ServiceKey] = []
+            for (key, policy) in sharing where policy == .local { local.append(key) }
+            let policy: ExternalTrafficPolicy = local.isEmpty ? .cluster : .local
+            let verdict: (eligible: [String], reasons: [NotAnnouncingReason], advertised: Bool)
+            if policy == .cluster, let cached = clusterEligibility[pool.name] {
+                verdict = cached
+            } else {
+                var ready: Set<String> = []
+                for key in local { ready.formUnion(readyEndpoints[key] ?? []) }
+                let input = ElectionInput(ip: ip, pool: pool, trafficPolicy: policy, nodesWithReadyEndpoints: ready)
+                let eligibility = Election.eligibleNodes(input, nodes: facts)
+                let advertised = eligibility.eligible.contains(node)
+                verdict = (eligibility.eligible.sorted(), advertised ? [] : eligibility.reasons[node] ?? [], advertised)
+                if policy == .cluster { clusterEligibility[pool.name] = verdict }
+            }
+            let advertisements: [(BGPAdvertisement, BGPPlan.RouteAttributes)]
+            if let cached = advertisementsByPool[pool.name] {
+                advertisements = cached
+            } else {
+                advertisements = (pool.bgpAdvertisements.isEmpty ? [BGPAdvertisement()] : pool.bgpAdvertisements).map {
+                    var attributes = BGPPlan.RouteAttributes()
+                    attributes.merge(
+                        BGPPlan.RouteAttributes(
+                            localPref: $0.localPref, communities: $0.communities, largeCommunities: $0.largeCommunities))
+                    return ($0, attributes)
+                }
+                advertisementsByPool[pool.name] = advertisements
+            }
             var prefixes: [IPPrefix] = []
-            for advertisement in advertisements {
+            prefixes.reserveCapacity(advertisements.count)
+            for (advertisement, attributes) in advertisements {
                 let length = ip.family == .ipv4 ? advertisement.aggregationLength : advertisement.aggregationLengthV6
                 guard let prefix = IPPrefix(address: ip, length: length) else { continue }
                 if !prefixes.contains(prefix) { prefixes.append(prefix) }
-                if advertised {
-                    let attributes = BGPPlan.RouteAttributes(
-                        localPref: advertisement.localPref, communities: advertisement.communities,
-                        largeCommunities: advertisement.largeCommunities)
+                if verdict.advertised {
                     if var existing = routes[prefix] {
-                        existing.merge(attributes)
-                        routes[prefix] = existing
+                        if existing != attributes {
+                            existing.merge(attributes)
+                            routes[prefix] = existing
+                        }
                     } else {
-                        var fresh = BGPPlan.RouteAttributes()
-                        fresh.merge(attributes)
-                        routes[prefix] = fresh
+                        routes[prefix] = attributes
                     }
                 }
             }
             entries.append(
                 BGPPlan.Entry(
-                    ip: ip, pool: pool.name, services: keys, trafficPolicy: input.trafficPolicy,
-                    advertised: advertised, advertisingNodes: eligibility.eligible.sorted(),
-                    reasons: advertised ? [] : eligibility.reasons[node] ?? [], prefixes: prefixes))
+                    ip: ip, pool: pool.name, services: keys, trafficPolicy: policy, advertised: verdict.advertised,
+                    advertisingNodes: verdict.eligible, reasons: verdict.reasons, prefixes: prefixes))
         }
         let labels = localNode?.labels ?? [:]
         let peers = config.peers.map {

@@ -70,6 +70,7 @@ public enum SpeakerCore {
     /// does not depend on the order of `services`.
     static func sharersByIP(_ services: [SpeakerService]) -> [IPAddress: [ServiceKey: ExternalTrafficPolicy]] {
         var result: [IPAddress: [ServiceKey: ExternalTrafficPolicy]] = [:]
+        result.reserveCapacity(services.count)
         for svc in services where svc.isOurs {
             for ip in svc.ingressIPs {
                 let previous = result[ip]?[svc.key]
