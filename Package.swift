@@ -164,10 +164,12 @@ let package = Package(
         ),
         // Layer-2 speaker benchmark in a namespace lab against the kernel's ARP reply and
         // keepalived (`make bench-speaker`, root); not part of `make test`.
-        .executableTarget(name: "speaker-bench", dependencies: ["LBLab", "LBCore"], path: "Benchmarks/speaker-bench"),
+        // What the benchmarks share (interrupt handling, /proc readings, statistics).
+        .target(name: "BenchSupport", dependencies: ["LBLab"], path: "Benchmarks/BenchSupport"),
+        .executableTarget(name: "speaker-bench", dependencies: ["LBLab", "LBCore", "BenchSupport"], path: "Benchmarks/speaker-bench"),
         // BGP benchmark: lb-speaker vs gobgpd and exabgp announcing 10,000 /32s to bird2 in one
         // namespace lab (`make bench-bgp`, needs root); not part of `make test`.
-        .executableTarget(name: "bgp-bench", dependencies: ["LBLab", "LBCore"], path: "Benchmarks/bgp-bench"),
+        .executableTarget(name: "bgp-bench", dependencies: ["LBLab", "LBCore", "BenchSupport"], path: "Benchmarks/bgp-bench"),
         // The local lab demo (`make demo`, `make lab-up`, `make lab-down`; root): IronLB in a
         // network-namespace lab with a bird2 router. Argument parsing and step printing only;
         // the lab logic is in LBLab (Demo*.swift, Bird*.swift).

@@ -1,3 +1,4 @@
+import BenchSupport
 import Foundation
 
 /// The routes every announcer advertises: `count` consecutive /32s from 10.100.0.0

@@ -2,6 +2,7 @@
 // /32s in turn to one bird2 router in a namespace lab; figures printed side by side with the
 // targets of issue 5. Asserts nothing: exits 0 with figures, non-zero only when it could not
 // measure. Needs root. `make bench-bgp`.
+import BenchSupport
 import Foundation
 import LBCore
 import LBLab

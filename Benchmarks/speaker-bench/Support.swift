@@ -1,98 +1,11 @@
 import Foundation
+import BenchSupport
 import LBLab
 import Synchronization
 
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// The lab of this run, reachable from the signal handler so an interrupted run still removes it.
-/// `destroy()` holds the lock while it tears the lab down, so a second caller (the main thread
-/// finishing while the handler runs) waits for it instead of exiting with the lab half removed.
-final class LabHolder: Sendable {
-    private let lab = Mutex<Lab?>(nil)
-    /// Set by the signal handler: the main thread then exits without printing figures.
-    let interrupted = Atomic<Bool>(false)
-    func set(_ new: Lab?) { lab.withLock { $0 = new } }
-    func destroy() {
-        lab.withLock { value in
-            value?.destroy()
-            value = nil
-        }
-    }
-}
-
-let labHolder = LabHolder()
-
-/// Destroys the lab on SIGINT / SIGTERM / SIGHUP, then exits 130.
-func installInterruptHandlers() -> [DispatchSourceSignal] {
-    [SIGINT, SIGTERM, SIGHUP].map { number in
-        signal(number, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-        source.setEventHandler {
-            labHolder.interrupted.store(true, ordering: .relaxed)
-            say("\ninterrupted (signal \(number)): destroying the lab")
-            labHolder.destroy()
-            exit(130)
-        }
-        source.resume()
-        return source
-    }
-}
-
-/// Progress goes to stderr; the table to stdout.
-func say(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
-}
-
-func now() -> Double { Date().timeIntervalSince1970 }
-
-func sleepSeconds(_ seconds: Double) { usleep(useconds_t(max(0, seconds) * 1_000_000)) }
-
-func loadAverage() -> String {
-    let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?"
-    return text.split(separator: " ").prefix(3).joined(separator: " ")
-}
-
-/// VmHWM and VmRSS of `pid` in kB, from /proc.
-func memory(of pid: Int32) -> (hwm: Int, rss: Int)? {
-    guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-    func field(_ name: String) -> Int? {
-        for line in text.split(separator: "\n") where line.hasPrefix(name + ":") {
-            return Int(line.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "")
-        }
-        return nil
-    }
-    guard let hwm = field("VmHWM"), let rss = field("VmRSS") else { return nil }
-    return (hwm, rss)
-}
-
-/// Anonymous (heap, stacks) kB of `pid`'s resident set, from smaps_rollup; the rest of VmRSS
-/// is file-backed (the binary's and the shared libraries' pages).
-func anonymousRSS(of pid: Int32) -> Int? {
-    guard let text = try? String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8) else { return nil }
-    for line in text.split(separator: "\n") where line.hasPrefix("Anonymous:") {
-        return Int(line.dropFirst("Anonymous:".count).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "")
-    }
-    return nil
-}
-
-enum Stats {
-    /// Nearest-rank percentile (p in 0...1) of `values`; nil when empty.
-    static func percentile(_ values: [Double], _ p: Double) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let rank = max(1, Int((p * Double(sorted.count)).rounded(.up)))
-        return sorted[min(rank, sorted.count) - 1]
-    }
-
-    static func median(_ values: [Double]) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let n = sorted.count
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
-    }
-}
 
 /// Capture analysis: everything is measured on the client's wire, from one tcpdump.
 enum Wire {
@@ -157,27 +70,4 @@ struct Figure {
     var value: String
     var target: String
     var verdict: String
-}
-
-func formatMS(_ seconds: Double?) -> String {
-    guard let seconds else { return "n/a" }
-    return String(format: "%.1f ms", seconds * 1000)
-}
-
-func formatUS(_ seconds: Double?) -> String {
-    guard let seconds else { return "n/a" }
-    return String(format: "%.1f us", seconds * 1_000_000)
-}
-
-func pad(_ text: String, _ width: Int) -> String {
-    text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
-}
-
-func padLeft(_ text: String, _ width: Int) -> String {
-    text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
-}
-
-struct BenchError: Error, CustomStringConvertible {
-    var description: String
-    init(_ text: String) { description = text }
 }

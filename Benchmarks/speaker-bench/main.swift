@@ -2,6 +2,7 @@
 // in one lab of network namespaces (3 nodes + a client), figures printed side by side with the
 // targets of issue 4. Asserts nothing: exits 0 with figures, non-zero only when it could not
 // measure. Needs root. `make bench-speaker`.
+import BenchSupport
 import Foundation
 import LBCore
 import LBLab

@@ -6,15 +6,19 @@ import Synchronization
 import Glibc
 #endif
 
+// What the benchmarks (speaker-bench, bgp-bench) share: the lab's interrupt handling, progress
+// output, /proc readings and statistics. Only the benchmarks link this.
+
 /// The lab of this run, reachable from the signal handler so an interrupted run still removes it.
 /// `destroy()` holds the lock while it tears the lab down, so a second caller (the main thread
 /// finishing while the handler runs) waits for it instead of exiting with the lab half removed.
-final class LabHolder: Sendable {
+public final class LabHolder: Sendable {
     private let lab = Mutex<Lab?>(nil)
     /// Set by the signal handler: the main thread then exits without printing figures.
-    let interrupted = Atomic<Bool>(false)
-    func set(_ new: Lab?) { lab.withLock { $0 = new } }
-    func destroy() {
+    public let interrupted = Atomic<Bool>(false)
+    public init() {}
+    public func set(_ new: Lab?) { lab.withLock { $0 = new } }
+    public func destroy() {
         lab.withLock { value in
             value?.destroy()
             value = nil
@@ -22,10 +26,10 @@ final class LabHolder: Sendable {
     }
 }
 
-let labHolder = LabHolder()
+public let labHolder = LabHolder()
 
 /// Destroys the lab on SIGINT / SIGTERM / SIGHUP, then exits 130.
-func installInterruptHandlers() -> [DispatchSourceSignal] {
+public func installInterruptHandlers() -> [DispatchSourceSignal] {
     [SIGINT, SIGTERM, SIGHUP].map { number in
         signal(number, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -41,21 +45,21 @@ func installInterruptHandlers() -> [DispatchSourceSignal] {
 }
 
 /// Progress goes to stderr; the table to stdout.
-func say(_ text: String) {
+public func say(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
-func now() -> Double { Date().timeIntervalSince1970 }
+public func now() -> Double { Date().timeIntervalSince1970 }
 
-func sleepSeconds(_ seconds: Double) { usleep(useconds_t(max(0, seconds) * 1_000_000)) }
+public func sleepSeconds(_ seconds: Double) { usleep(useconds_t(max(0, seconds) * 1_000_000)) }
 
-func loadAverage() -> String {
+public func loadAverage() -> String {
     let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?"
     return text.split(separator: " ").prefix(3).joined(separator: " ")
 }
 
 /// VmHWM and VmRSS of `pid` in kB, from /proc.
-func memory(of pid: Int32) -> (hwm: Int, rss: Int)? {
+public func memory(of pid: Int32) -> (hwm: Int, rss: Int)? {
     guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
     func field(_ name: String) -> Int? {
         for line in text.split(separator: "\n") where line.hasPrefix(name + ":") {
@@ -69,7 +73,7 @@ func memory(of pid: Int32) -> (hwm: Int, rss: Int)? {
 
 /// Anonymous (heap, stacks) kB of `pid`'s resident set, from smaps_rollup; the rest of VmRSS
 /// is file-backed (the binary's and the shared libraries' pages).
-func anonymousRSS(of pid: Int32) -> Int? {
+public func anonymousRSS(of pid: Int32) -> Int? {
     guard let text = try? String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8) else { return nil }
     for line in text.split(separator: "\n") where line.hasPrefix("Anonymous:") {
         return Int(line.dropFirst("Anonymous:".count).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "")
@@ -77,16 +81,16 @@ func anonymousRSS(of pid: Int32) -> Int? {
     return nil
 }
 
-enum Stats {
+public enum Stats {
     /// Nearest-rank percentile (p in 0...1) of `values`; nil when empty.
-    static func percentile(_ values: [Double], _ p: Double) -> Double? {
+    public static func percentile(_ values: [Double], _ p: Double) -> Double? {
         guard !values.isEmpty else { return nil }
         let sorted = values.sorted()
         let rank = max(1, Int((p * Double(sorted.count)).rounded(.up)))
         return sorted[min(rank, sorted.count) - 1]
     }
 
-    static func median(_ values: [Double]) -> Double? {
+    public static func median(_ values: [Double]) -> Double? {
         guard !values.isEmpty else { return nil }
         let sorted = values.sorted()
         let n = sorted.count
@@ -94,25 +98,25 @@ enum Stats {
     }
 }
 
-func formatMS(_ seconds: Double?) -> String {
+public func formatMS(_ seconds: Double?) -> String {
     guard let seconds else { return "n/a" }
     return String(format: "%.1f ms", seconds * 1000)
 }
 
-func formatUS(_ seconds: Double?) -> String {
+public func formatUS(_ seconds: Double?) -> String {
     guard let seconds else { return "n/a" }
     return String(format: "%.1f us", seconds * 1_000_000)
 }
 
-func pad(_ text: String, _ width: Int) -> String {
+public func pad(_ text: String, _ width: Int) -> String {
     text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
 }
 
-func padLeft(_ text: String, _ width: Int) -> String {
+public func padLeft(_ text: String, _ width: Int) -> String {
     text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
 }
 
-struct BenchError: Error, CustomStringConvertible {
-    var description: String
-    init(_ text: String) { description = text }
+public struct BenchError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ text: String) { description = text }
 }
