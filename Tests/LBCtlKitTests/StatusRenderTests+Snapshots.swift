@@ -12,7 +12,7 @@ extension StatusRenderTests {
 
         SERVICE         IPS           POOL     MODE    NODE           PEERS  STATUS
         default/db      -             -        -       -              -      pending: the address-pool annotation names pool "missing", which does not exist (pools: default, routed)
-        default/legacy  192.0.2.3     default  layer2  none           -      served: announced only by a speaker that is not live (node-c)
+        default/legacy  192.0.2.3     default  layer2  none           -      not announced: only a speaker that is not live claims it (node-c)
         default/split   192.0.2.2     default  layer2  split view     -      served: speakers disagree on the announcing node
         default/web     192.0.2.1     default  layer2  node-a         -      served
         shop/api        198.51.100.5  routed   bgp     node-a,node-b  tor-1  served: node-b advertises to no peer
@@ -36,7 +36,7 @@ extension StatusRenderTests {
 
         \u{1B}[1mSERVICE\u{1B}[0m         \u{1B}[1mIPS\u{1B}[0m           \u{1B}[1mPOOL\u{1B}[0m     \u{1B}[1mMODE\u{1B}[0m    \u{1B}[1mNODE\u{1B}[0m           \u{1B}[1mPEERS\u{1B}[0m  \u{1B}[1mSTATUS\u{1B}[0m
         default/db      -             -        -       -              -      \u{1B}[31mpending: the address-pool annotation names pool "missing", which does not exist (pools: default, routed)\u{1B}[0m
-        default/legacy  192.0.2.3     default  layer2  \u{1B}[31mnone\u{1B}[0m           -      \u{1B}[33mserved: announced only by a speaker that is not live (node-c)\u{1B}[0m
+        default/legacy  192.0.2.3     default  layer2  \u{1B}[31mnone\u{1B}[0m           -      \u{1B}[31mnot announced: only a speaker that is not live claims it (node-c)\u{1B}[0m
         default/split   192.0.2.2     default  layer2  \u{1B}[31msplit view\u{1B}[0m     -      \u{1B}[33mserved: speakers disagree on the announcing node\u{1B}[0m
         default/web     192.0.2.1     default  layer2  node-a         -      \u{1B}[32mserved\u{1B}[0m
         shop/api        198.51.100.5  routed   bgp     node-a,node-b  tor-1  \u{1B}[33mserved: node-b advertises to no peer\u{1B}[0m
@@ -106,7 +106,7 @@ extension StatusRenderTests {
               "name" : "default/legacy",
               "node" : "none",
               "pool" : "default",
-              "reason" : "announced only by a speaker that is not live (node-c)",
+              "reason" : "only a speaker that is not live claims it (node-c)",
               "state" : "served"
             },
             {
@@ -238,7 +238,7 @@ extension StatusRenderTests {
           pool: default
           mode: layer2
           node: none
-          reason: announced only by a speaker that is not live (node-c)
+          reason: only a speaker that is not live claims it (node-c)
         - name: default/split
           state: served
           ips:

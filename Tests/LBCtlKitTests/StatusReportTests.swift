@@ -203,7 +203,7 @@ import Testing
     @Test func aClaimOnlyByADeadSpeakerIsNotAnnounced() throws {
         let legacy = try #require(F.cluster.services.first { $0.name == "default/legacy" })
         #expect(legacy.node == "none")
-        #expect(legacy.reason == "announced only by a speaker that is not live (node-c)")
+        #expect(legacy.reason == "only a speaker that is not live claims it (node-c)")
         #expect(!F.cluster.healthy)
     }
 

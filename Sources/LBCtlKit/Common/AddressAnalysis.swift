@@ -86,7 +86,7 @@ struct AnnouncementView {
             notes.append("speakers disagree on the announcing node")
         } else if nodes.isEmpty {
             node = Self.nobody
-            notes.append(stale.isEmpty ? "no live speaker announces it" : "announced only by a speaker that is not live (\(stale.joined(separator: ",")))")
+            notes.append(stale.isEmpty ? "no live speaker announces it" : "only a speaker that is not live claims it (\(stale.joined(separator: ",")))")
         } else {
             node = nodes.sorted().joined(separator: ",")
         }

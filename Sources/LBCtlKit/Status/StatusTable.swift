@@ -40,13 +40,16 @@ enum StatusTable {
     }
 
     static func serviceRow(_ s: StatusReport.ServiceLine, bgp: Bool, style: Style) -> [String] {
-        var status = s.state.rawValue
-        if let reason = s.reason { status += ": \(reason)" }
         let node = s.node ?? "-"
+        // An IP assigned but announced by no live node is not served, whatever the controller
+        // did: say so, as the verdict line counts it.
+        let unannounced = s.state == .served && node == AnnouncementView.nobody
+        var status = unannounced ? "not announced" : s.state.rawValue
+        if let reason = s.reason { status += ": \(reason)" }
         let broken = node == AnnouncementView.splitView || node == AnnouncementView.nobody
         let nodeCell = broken ? style.bad(node) : node
         let statusCell: String
-        if s.state == .pending {
+        if s.state == .pending || unannounced {
             statusCell = style.bad(status)
         } else {
             statusCell = s.reason == nil ? style.good(status) : style.warning(status)
