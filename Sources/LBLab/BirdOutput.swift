@@ -12,13 +12,20 @@ public struct BirdRoute: Sendable, Equatable {
     public var asPath: String?
     /// True for the path bird marked best (`*`).
     public var best: Bool
+    /// The path's BGP attributes as `show route ... all` prints them, by name without the
+    /// `BGP.` prefix: "next_hop", "local_pref", "as_path" (empty for iBGP), "community"
+    /// ("(64513,7)"), "large_community" ("(64513, 1, 2)"). Empty without `all`.
+    public var bgp: [String: String]
 
-    public init(prefix: String, protocolName: String, nextHop: String?, asPath: String?, best: Bool) {
+    public init(
+        prefix: String, protocolName: String, nextHop: String?, asPath: String?, best: Bool, bgp: [String: String] = [:]
+    ) {
         self.prefix = prefix
         self.protocolName = protocolName
         self.nextHop = nextHop
         self.asPath = asPath
         self.best = best
+        self.bgp = bgp
     }
 
     /// Parses `birdc show route ...` output (with or without `all`). Lines look like this
@@ -42,9 +49,13 @@ public struct BirdRoute: Sendable, Equatable {
             let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             guard let first = words.first else { continue }
             if line.hasPrefix("\t") {
-                // Attribute lines of the last path; only the next hop is kept.
-                if first == "via", words.count >= 2, !routes.isEmpty {
+                // Attribute lines of the last path: the next hop, and the `BGP.name: value` ones.
+                guard !routes.isEmpty else { continue }
+                if first == "via", words.count >= 2 {
                     routes[routes.count - 1].nextHop = words[1]
+                } else if first.hasPrefix("BGP."), first.hasSuffix(":") {
+                    routes[routes.count - 1].bgp[String(first.dropFirst(4).dropLast())] =
+                        words.dropFirst().joined(separator: " ")
                 }
                 continue
             }

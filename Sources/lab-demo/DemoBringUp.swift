@@ -138,4 +138,17 @@ final class DemoBringUp {
         Output.say("ARP from the client: \(ip) is-at \(owner.primary.mac) = \(owner.name); \(arping.received)/\(arping.transmitted) probes answered, by that MAC only")
         return "\(ip) announced by \(owner.name)"
     }
+
+    /// Steps 1–5, the same for `run` and `up`: the machine, the lab, the config, IronLB and the
+    /// layer-2 Service. Returns whether IronLB started and whether the Service is up.
+    func runBringUpSteps(_ steps: DemoSteps) -> (ironlb: Bool, service: Bool) {
+        let machine = steps.run(1, "Binaries and tools") { try checkMachine() }
+        let lab = steps.run(2, "Lab: namespaces, kube-test-server, Nodes", requires: machine) { try createLab() }
+        let configured = steps.run(3, "Sample config: layer2 + bgp pools, bird2 peer", requires: lab) { try configure() }
+        let ironlb = steps.run(4, "IronLB: lb-controller, lb-speaker per node", requires: configured) { try startIronLB() }
+        let service = steps.run(5, "Layer-2 Service, HTTP backend on every node", requires: ironlb) {
+            try createLayer2Service()
+        }
+        return (ironlb, service)
+    }
 }

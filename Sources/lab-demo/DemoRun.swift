@@ -26,13 +26,7 @@ struct DemoRun {
         let bringUp = DemoBringUp(settings: settings)
         let steps = DemoSteps(total: 9)
 
-        let machine = steps.run(1, "Binaries and tools") { try bringUp.checkMachine() }
-        let lab = steps.run(2, "Lab: namespaces, kube-test-server, Nodes", requires: machine) { try bringUp.createLab() }
-        let configured = steps.run(3, "Sample config: layer2 + bgp pools, bird2 peer", requires: lab) { try bringUp.configure() }
-        let ironlb = steps.run(4, "IronLB: lb-controller, lb-speaker per node", requires: configured) { try bringUp.startIronLB() }
-        let service = steps.run(5, "Layer-2 Service, HTTP backend on every node", requires: ironlb) {
-            try bringUp.createLayer2Service()
-        }
+        let (ironlb, service) = bringUp.runBringUpSteps(steps)
         let seen = steps.run(6, "What an operator sees: kubectl, lbctl, curl", requires: service) { try operatorView(bringUp) }
         steps.run(7, "BGP Service: its routes in bird2", requires: ironlb) { try bgpRoutes(bringUp) }
         steps.run(8, "Failover: kill -9 the announcing speaker", requires: seen) { try failover(bringUp) }

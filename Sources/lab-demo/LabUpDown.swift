@@ -28,13 +28,7 @@ struct LabUp {
         settings.keepWorkDirectory = true
         let bringUp = DemoBringUp(settings: settings)
         let steps = DemoSteps(total: 6)
-        let machine = steps.run(1, "Binaries and tools") { try bringUp.checkMachine() }
-        let lab = steps.run(2, "Lab: namespaces, kube-test-server, Nodes", requires: machine) { try bringUp.createLab() }
-        let configured = steps.run(3, "Sample config: layer2 + bgp pools, bird2 peer", requires: lab) { try bringUp.configure() }
-        let ironlb = steps.run(4, "IronLB: lb-controller, lb-speaker per node", requires: configured) { try bringUp.startIronLB() }
-        let service = steps.run(5, "Layer-2 Service, HTTP backend on every node", requires: ironlb) {
-            try bringUp.createLayer2Service()
-        }
+        let (_, service) = bringUp.runBringUpSteps(steps)
         var bgpIP: String?
         steps.run(6, "BGP Service", requires: service) {
             let deployment = try bringUp.requireDeployment()

@@ -79,63 +79,16 @@ final class BirdRouter {
     }
 
     /// The paths BIRD holds for `prefix` (`ip/len`), one per protocol that sent it.
-    func paths(for prefix: String) -> [BirdPath] {
-        BirdPath.parse(show("show route \(prefix) all"))
+    func paths(for prefix: String) -> [BirdRoute] {
+        BirdRoute.parse(show("show route \(prefix) all"))
     }
 
-    /// `protocol name -> state` ("Established", "Passive", ...) from `show protocols`.
+    /// `protocol name -> session state` ("Established", "Passive", ...) from `show protocols`.
     func sessionStates() -> [String: String] {
         var states: [String: String] = [:]
-        for line in show("show protocols").split(separator: "\n") {
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-            guard fields.count >= 6, fields[1] == "BGP" else { continue }
-            states[fields[0]] = fields.last
+        for p in BirdProtocol.parse(show("show protocols")) where p.kind == "BGP" {
+            states[p.name] = p.info.split(separator: " ").first.map(String.init) ?? p.state
         }
         return states
-    }
-}
-
-/// One path in `birdc show route PREFIX all` output.
-struct BirdPath: Equatable, CustomStringConvertible {
-    var prefix: String
-    var protocolName: String
-    var nextHop: String?
-    var localPref: String?
-    var asPath: String?
-    var communities: String?
-    var largeCommunities: String?
-
-    var description: String {
-        "\(prefix) from \(protocolName) via \(nextHop ?? "?") lp=\(localPref ?? "-") as_path=\(asPath ?? "") "
-            + "communities=\(communities ?? "-") large=\(largeCommunities ?? "-")"
-    }
-
-    /// Parses BIRD 2's `show route ... all`: a path starts at a line with `unicast [PROTO ...`
-    /// (the first one of a prefix also carries the prefix), attributes follow as
-    /// `BGP.name: value` lines.
-    static func parse(_ output: String) -> [BirdPath] {
-        var paths: [BirdPath] = []
-        var currentPrefix = ""
-        for raw in output.split(separator: "\n") {
-            let line = String(raw)
-            if let range = line.range(of: " unicast [") ?? line.range(of: "\tunicast [") {
-                let head = line[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
-                if !head.isEmpty { currentPrefix = head }
-                let proto = line[range.upperBound...].split(separator: " ").first.map(String.init) ?? "?"
-                paths.append(BirdPath(prefix: currentPrefix, protocolName: proto))
-                continue
-            }
-            guard !paths.isEmpty else { continue }
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            func value(_ key: String) -> String? {
-                trimmed.hasPrefix(key) ? trimmed.dropFirst(key.count).trimmingCharacters(in: .whitespaces) : nil
-            }
-            if let v = value("BGP.next_hop:") { paths[paths.count - 1].nextHop = v }
-            if let v = value("BGP.local_pref:") { paths[paths.count - 1].localPref = v }
-            if let v = value("BGP.as_path:") { paths[paths.count - 1].asPath = v }
-            if let v = value("BGP.community:") { paths[paths.count - 1].communities = v }
-            if let v = value("BGP.large_community:") { paths[paths.count - 1].largeCommunities = v }
-        }
-        return paths
     }
 }

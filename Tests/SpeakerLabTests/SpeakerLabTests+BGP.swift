@@ -69,9 +69,9 @@ extension SpeakerLabTests {
     @discardableResult
     static func waitForPaths(
         _ bird: BirdRouter, _ lab: SpeakerLabFixture, _ prefix: String, _ what: String,
-        _ check: ([BirdPath]) -> Bool
-    ) throws -> [BirdPath] {
-        var last: [BirdPath] = []
+        _ check: ([BirdRoute]) -> Bool
+    ) throws -> [BirdRoute] {
+        var last: [BirdRoute] = []
         let ok = try labPoll(timeout: SpeakerLabFixture.settle) {
             last = bird.paths(for: prefix)
             return check(last)
@@ -95,12 +95,12 @@ extension SpeakerLabTests {
             Set($0.map(\.protocolName)) == ["n1", "n2", "n3"]
         }
         #expect(v4.count == 3, "\(v4)")
-        #expect(Set(v4.compactMap(\.nextHop)) == nodeV4, "next hop = each node's own address: \(v4)")
+        #expect(Set(v4.compactMap { $0.bgp["next_hop"] }) == nodeV4, "next hop = each node's own address: \(v4)")
         for path in v4 {
-            #expect(path.asPath == "\(BirdRouter.nodeASN)", "eBGP: the nodes' AS in the path: \(path)")
-            #expect(path.communities == "(64513,7)", "\(path)")
-            #expect(path.largeCommunities == "(64513, 1, 2)", "\(path)")
-            #expect(path.localPref == "100", "eBGP carries no LOCAL_PREF; BIRD's default applies: \(path)")
+            #expect(path.bgp["as_path"] == "\(BirdRouter.nodeASN)", "eBGP: the nodes' AS in the path: \(path)")
+            #expect(path.bgp["community"] == "(64513,7)", "\(path)")
+            #expect(path.bgp["large_community"] == "(64513, 1, 2)", "\(path)")
+            #expect(path.bgp["local_pref"] == "100", "eBGP carries no LOCAL_PREF; BIRD's default applies: \(path)")
         }
 
         // IPv6 over MP-BGP on both sessions: eBGP over IPv4 (next hop the node's IPv6 InternalIP)
@@ -111,11 +111,11 @@ extension SpeakerLabTests {
         }
         let nodeV6 = Set(try lab.nodeNames.map { try lab.host($0).primary.ipv6 })
         for path in v6 {
-            #expect(path.nextHop.map { nodeV6.contains($0.split(separator: " ").first.map(String.init) ?? $0) } == true, "\(path)")
-            #expect(path.communities == "(64513,7)", "\(path)")
+            #expect(path.bgp["next_hop"].map { nodeV6.contains($0.split(separator: " ").first.map(String.init) ?? $0) } == true, "\(path)")
+            #expect(path.bgp["community"] == "(64513,7)", "\(path)")
             if path.protocolName.hasSuffix("v6") {
-                #expect(path.localPref == "150", "iBGP carries the pool's localpref: \(path)")
-                #expect(path.asPath?.isEmpty ?? true, "iBGP: empty AS path: \(path)")
+                #expect(path.bgp["local_pref"] == "150", "iBGP carries the pool's localpref: \(path)")
+                #expect(path.bgp["as_path"] == "", "iBGP: empty AS path: \(path)")
             }
         }
 

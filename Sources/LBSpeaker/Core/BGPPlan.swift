@@ -119,7 +119,9 @@ extension SpeakerCore {
         config: Config, services: [SpeakerService], readyEndpoints: [ServiceKey: Set<String>],
         nodes: [SpeakerNode], liveSpeakers: Set<String>, node: String
     ) -> BGPPlan {
-        let sharers = sharersByIP(services)
+        // Layer-2-only configs (the common case) skip the walk over every IP: this runs on each
+        // recomputation, a layer 2 failover's included.
+        let sharers = config.pools.contains { $0.protocol == .bgp } ? sharersByIP(services) : [:]
         var live = liveSpeakers
         live.insert(node)
         let facts = nodes.map { $0.facts(speakerLive: live.contains($0.name)) }

@@ -179,7 +179,7 @@ public final class SpeakerMetrics: Sendable {
         guard !keys.isEmpty else { return [] }
         var out = "# HELP metallb_speaker_announced Services being announced from this node. This is desired state, it "
             + "does not guarantee that the routing protocols have converged.\n# TYPE metallb_speaker_announced gauge\n"
-        let sorted = keys.sorted { ($0.ip, $0.service.description, $0.protocol.rawValue) < ($1.ip, $1.service.description, $1.protocol.rawValue) }
+        let sorted = keys.sorted { ($0.ip, $0.service, $0.protocol.rawValue) < ($1.ip, $1.service, $1.protocol.rawValue) }
         out.reserveCapacity(out.utf8.count + sorted.count * 110)
         let nodeLabel = escapeLabel(node)
         for key in sorted {
