@@ -17,7 +17,11 @@ public enum ConfigParser {
         if let problem = YAMLInputGuard.problem(in: text) { throw ConfigErrors([problem]) }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            // `.basic`: no implicit tags. The schema reader types scalars itself (from their text
+            // and style, as yaml.v2 does) and applies merge keys itself, so tags would go unused;
+            // and Yams' default resolver matches every scalar against regular expressions, whose
+            // engine (ICU) costs every speaker about a megabyte of memory for nothing.
+            root = try Yams.compose(yaml: text, .basic)
         } catch {
             throw ConfigErrors([describeYAMLError(error)])
         }

@@ -185,16 +185,21 @@ public struct SpeakerState: Sendable, Hashable, Codable {
     /// The same state with every list in canonical order.
     public func normalized() -> SpeakerState {
         var copy = self
-        copy.liveMembers.sort()
-        copy.ips = ips.map { entry in
-            var entry = entry
-            entry.services.sort()
-            entry.interfaces.sort()
-            entry.peers?.sort()
-            return entry
-        }.sorted { $0.ip < $1.ip }
-        copy.bgpPeers = bgpPeers?.sorted { $0.name < $1.name }
+        copy.normalize()
         return copy
+    }
+
+    /// Puts every list in canonical order, in place (with 10,000 IPs, `normalized()`'s copies of
+    /// the IP list were megabytes the speaker's peak memory paid for).
+    public mutating func normalize() {
+        liveMembers.sort()
+        for i in ips.indices {
+            if ips[i].services.count > 1 { ips[i].services.sort() }
+            if ips[i].interfaces.count > 1 { ips[i].interfaces.sort() }
+            if let peers = ips[i].peers, peers.count > 1 { ips[i].peers?.sort() }
+        }
+        ips.sort { $0.ip < $1.ip }
+        bgpPeers?.sort { $0.name < $1.name }
     }
 
     /// The canonical JSON encoding: compact, keys sorted, lists sorted (`normalized()`), so
@@ -222,23 +227,34 @@ public struct SpeakerState: Sendable, Hashable, Codable {
     /// (`{"announced":false,"interfaces":[],"ip":"1.2.3.4","reasons":[],"services":[]}` is 75).
     static let minimumEntryBytes = 64
 
+    /// Whether a document with `ipCount` IPs could fit in `limit` bytes with its reason
+    /// messages. When it cannot, `jsonString(fittingIn:)` drops every message, so a speaker
+    /// can build the document without them (they are most of its size in memory).
+    public static func messagesCanFit(ipCount: Int, in limit: Int) -> Bool {
+        ipCount * minimumEntryBytes <= limit
+    }
+
     /// `jsonString()` if it fits in `limit` bytes; otherwise a smaller document that does, saying
     /// in `omitted` what it left out: first the reason messages (codes stay), then IPs this node
     /// does not announce (highest addresses first), then, only if still needed, announced ones.
     /// Without this, a speaker with more than about 700 IPs could not publish its state at all.
-    public func jsonString(fittingIn limit: Int) throws -> String {
+    ///
+    /// Consuming: the document is trimmed in place rather than copied (with 10,000 IPs each copy
+    /// of the IP list is megabytes).
+    public consuming func jsonString(fittingIn limit: Int) throws -> String {
         // With more IPs than could fit even without messages, the two whole-document encodings
         // would only be thrown away: with 10,000 IPs they cost tens of milliseconds and megabytes.
-        let hopeless = ips.count * Self.minimumEntryBytes > limit
+        let hopeless = !Self.messagesCanFit(ipCount: ips.count, in: limit)
         if !hopeless {
             let full = try jsonString()
             if full.utf8.count <= limit { return full }
         }
-        var compact = normalized()
-        compact.ips = compact.ips.map { entry in
-            var entry = entry
-            entry.reasons = entry.reasons.map { Reason(code: $0.code, message: "") }
-            return entry
+        var compact = self
+        compact.normalize()
+        for i in compact.ips.indices {
+            for j in compact.ips[i].reasons.indices where !compact.ips[i].reasons[j].message.isEmpty {
+                compact.ips[i].reasons[j].message = ""
+            }
         }
         compact.omitted = Omitted(messages: true, announced: 0, notAnnounced: 0)
         if !hopeless {
@@ -250,9 +266,10 @@ public struct SpeakerState: Sendable, Hashable, Codable {
         // `omitted` counts growing.
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let all = compact.ips
+        compact.ips = []
         var skeleton = compact
-        skeleton.ips = []
-        skeleton.omitted = Omitted(messages: true, announced: compact.ips.count, notAnnounced: compact.ips.count)
+        skeleton.omitted = Omitted(messages: true, announced: all.count, notAnnounced: all.count)
         var used = try encoder.encode(skeleton).count + 512
         var kept: [AddressState] = []
         var omittedAnnounced = 0
@@ -260,17 +277,19 @@ public struct SpeakerState: Sendable, Hashable, Codable {
         // Once one entry does not fit, the rest are only counted: encoding thousands of entries
         // that cannot be kept would cost more than everything else the speaker does per change.
         var full = false
-        for entry in compact.ips.filter(\.announced) + compact.ips.filter({ !$0.announced }) {
-            if !full {
-                let size = try encoder.encode(entry).count + 1
-                if used + size <= limit {
-                    kept.append(entry)
-                    used += size
-                    continue
+        for announcedPass in [true, false] {
+            for entry in all where entry.announced == announcedPass {
+                if !full {
+                    let size = try encoder.encode(entry).count + 1
+                    if used + size <= limit {
+                        kept.append(entry)
+                        used += size
+                        continue
+                    }
+                    full = true
                 }
-                full = true
+                if entry.announced { omittedAnnounced += 1 } else { omittedOthers += 1 }
             }
-            if entry.announced { omittedAnnounced += 1 } else { omittedOthers += 1 }
         }
         compact.ips = kept
         compact.omitted = Omitted(messages: true, announced: omittedAnnounced, notAnnounced: omittedOthers)

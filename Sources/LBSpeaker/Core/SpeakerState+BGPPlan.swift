@@ -9,12 +9,13 @@ extension SpeakerState {
     ///   - bgp: the BGP plan computed from the same inputs as the layer 2 plan.
     ///   - sessions: the state of each session this node runs, sorted or not; nil (or empty with
     ///     no selected peer) leaves `bgpPeers` absent.
-    public mutating func merge(bgp: BGPPlan, sessions: [PeerState]?) {
+    ///   - messages: false leaves the reasons' messages empty, as in `init(plan:...)`.
+    public mutating func merge(bgp: BGPPlan, sessions: [PeerState]?, messages: Bool = true) {
         let established = (sessions ?? []).filter(\.isEstablished).map(\.name).sorted()
         var byIP: [IPAddress: Int] = [:]
         for (i, entry) in ips.enumerated() { byIP[entry.ip] = i }
         for e in bgp.entries {
-            var reasons = e.reasons.map(Reason.init)
+            var reasons = e.reasons.map { messages ? Reason($0) : Reason(code: $0.code, message: "") }
             if !e.advertised && !bgp.localNodeKnown { reasons.insert(.nodeNotFound, at: 0) }
             if e.advertised && established.isEmpty {
                 reasons.append(bgp.selectedPeers.isEmpty ? .noPeerForNode : .noSessionEstablished)
@@ -28,7 +29,7 @@ extension SpeakerState {
         if let sessions, !sessions.isEmpty || !bgp.selectedPeers.isEmpty {
             bgpPeers = sessions
         }
-        self = normalized()
+        normalize()
     }
 }
 

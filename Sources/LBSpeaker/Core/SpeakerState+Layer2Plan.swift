@@ -10,13 +10,16 @@ extension SpeakerState {
     ///   - interfaces: the interfaces the runtime actually announces each IP on, when it knows
     ///     them; an announced IP missing here shows its pool's `interfaces` (empty: every
     ///     interface with an address in the IP's subnet).
+    ///   - messages: false leaves every reason's message empty (codes only), for a document too
+    ///     big to keep them anyway (`messagesCanFit(ipCount:in:)`).
     public init(
-        plan: Layer2Plan, memberAddress: String?, liveMembers: Set<String>, interfaces: [IPAddress: [String]] = [:]
+        plan: Layer2Plan, memberAddress: String?, liveMembers: Set<String>, interfaces: [IPAddress: [String]] = [:],
+        messages: Bool = true
     ) {
         var ips: [AddressState] = []
         ips.reserveCapacity(plan.entries.count + plan.skipped.count)
         for e in plan.entries {
-            var reasons = e.reasons.map(Reason.init)
+            var reasons = e.reasons.map { messages ? Reason($0) : Reason(code: $0.code, message: "") }
             if !e.announced && !plan.localNodeKnown { reasons.insert(.nodeNotFound, at: 0) }
             // Elected, but nothing to answer on: the IP is unreachable, and readers must see why.
             if e.announced, let chosen = interfaces[e.ip], chosen.isEmpty { reasons.append(.noInterface) }
@@ -35,7 +38,7 @@ extension SpeakerState {
             ips.append(
                 AddressState(
                     ip: s.ip, pool: s.reason.pool, services: s.services.map(\.description), protocol: proto,
-                    announced: false, owner: nil, interfaces: [], reasons: [Reason(s.reason)]))
+                    announced: false, owner: nil, interfaces: [], reasons: [messages ? Reason(s.reason) : Reason(code: s.reason.code, message: "")]))
         }
         self.init(node: plan.node, memberAddress: memberAddress, liveMembers: Array(liveMembers), ips: ips)
     }

@@ -35,3 +35,20 @@ extension EndpointSlice {
         return EndpointSlice(metadata: metadata, addressType: slice.addressType, endpoints: endpoints)
     }
 }
+
+extension Lease {
+    /// What `SpeakerLease.peer(from:selfName:)` reads: name, holder and the member address. The
+    /// other speakers' published state (up to 200 KB each) is for lbctl, not for peers.
+    static func trimmedForSpeaker(_ lease: Lease) -> Lease {
+        var annotations: [String: String] = [:]
+        if let address = lease.metadata.annotations[MemberAddress.annotationKey] {
+            annotations[MemberAddress.annotationKey] = address
+        }
+        let metadata = ObjectMeta(
+            name: lease.metadata.name, namespace: lease.metadata.namespace, annotations: annotations,
+            uid: lease.metadata.uid, resourceVersion: lease.metadata.resourceVersion)
+        var spec = LeaseSpec()
+        spec.holderIdentity = lease.spec.holderIdentity
+        return Lease(metadata: metadata, spec: spec)
+    }
+}

@@ -113,7 +113,8 @@ public actor Speaker: ServiceLifecycle.Service {
             client: client, namespace: configuration.namespace,
             fieldSelector: "metadata.name=\(configuration.configMapName)", logger: logger)
         self.leases = Informer<Lease>(
-            client: client, namespace: configuration.namespace, labelSelector: SpeakerLease.labelSelector, logger: logger)
+            client: client, namespace: configuration.namespace, labelSelector: SpeakerLease.labelSelector, logger: logger,
+            transform: Lease.trimmedForSpeaker)
         self.recorder = EventRecorder(
             client: client, component: "ironlb-speaker", host: configuration.nodeName, logger: logger)
         self.publisher = SpeakerStatePublisher(

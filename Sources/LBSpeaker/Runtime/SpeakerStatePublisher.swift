@@ -30,6 +30,7 @@ actor SpeakerStatePublisher {
     private var failures = 0
     private var stopped = false
     private var wakeUp: CheckedContinuation<Void, Never>?
+    private var timer: (deadline: ContinuousClock.Instant, task: Task<Void, Never>)?
     private var writing = false
     private var writeWaiters: [CheckedContinuation<Void, Never>] = []
 
@@ -96,6 +97,8 @@ actor SpeakerStatePublisher {
     func stop() {
         latest.withLock { $0.closed = true }
         stopped = true
+        timer?.task.cancel()
+        timer = nil
         wake()
     }
 
@@ -104,6 +107,8 @@ actor SpeakerStatePublisher {
     func publishFinal(_ content: SpeakerLease.Content) async -> Bool {
         latest.withLock { $0 = (content, true) }
         stopped = true
+        timer?.task.cancel()
+        timer = nil
         wake()
         return await write()
     }
@@ -177,7 +182,6 @@ actor SpeakerStatePublisher {
 
     /// Sleeps until `deadline` (nil: until woken), `wake()`, or cancellation.
     private func sleep(until deadline: ContinuousClock.Instant?) async {
-        var timer: Task<Void, Never>?
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 if stopped || Task.isCancelled {
@@ -186,17 +190,36 @@ actor SpeakerStatePublisher {
                 }
                 wakeUp?.resume()
                 wakeUp = continuation
-                if let deadline {
-                    timer = Task {
-                        try? await Task.sleep(until: deadline)
-                        self.wake()
-                    }
-                }
+                if let deadline { armTimer(deadline) }
             }
         } onCancel: {
             Task { await self.wake() }
         }
-        timer?.cancel()
+    }
+
+    /// Arms the timer for `deadline`, keeping the one already armed for the same instant.
+    ///
+    /// A cancelled `Task.sleep` keeps its timer allocation until its deadline passes, so a
+    /// fresh timer on every wake-up piled up: under churn (1,000 Services created at once) the
+    /// loop is woken tens of thousands of times while it waits out `minimumInterval`, all with
+    /// the same deadline, and those timers held about 6 MB until they expired. Now there is one
+    /// timer per distinct deadline; a timer that fires after the loop moved on only causes a
+    /// spurious wake-up, which the loop absorbs by re-checking its conditions.
+    private func armTimer(_ deadline: ContinuousClock.Instant) {
+        if let timer, timer.deadline == deadline { return }
+        timer?.task.cancel()
+        timer = (
+            deadline,
+            Task { [weak self] in
+                do { try await Task.sleep(until: deadline) } catch { return }
+                await self?.timerFired(deadline)
+            }
+        )
+    }
+
+    private func timerFired(_ deadline: ContinuousClock.Instant) {
+        if timer?.deadline == deadline { timer = nil }
+        wake()
     }
 
     private func wake() {

@@ -32,9 +32,15 @@ final class StateBuilder: Sendable {
 
     /// The document a snapshot publishes (pure; also used for the final write at shutdown).
     static func content(_ s: Snapshot) throws -> SpeakerLease.Content {
+        // Every IP the speaker knows is in the layer 2 plan (announced, or skipped as not layer 2).
+        let messages = SpeakerState.messagesCanFit(
+            ipCount: s.plan.entries.count + s.plan.skipped.count, in: SpeakerState.annotationBudget)
         var document = SpeakerState(
-            plan: s.plan, memberAddress: s.memberAddress, liveMembers: s.liveMembers, interfaces: s.interfaces)
-        if let bgpPlan = s.bgpPlan { document.merge(bgp: bgpPlan, sessions: s.sessions.map(SpeakerState.PeerState.init)) }
+            plan: s.plan, memberAddress: s.memberAddress, liveMembers: s.liveMembers, interfaces: s.interfaces,
+            messages: messages)
+        if let bgpPlan = s.bgpPlan {
+            document.merge(bgp: bgpPlan, sessions: s.sessions.map(SpeakerState.PeerState.init), messages: messages)
+        }
         return SpeakerLease.Content(
             memberAddress: s.memberAddress, state: try document.jsonString(fittingIn: SpeakerState.annotationBudget))
     }
