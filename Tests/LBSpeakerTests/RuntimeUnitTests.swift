@@ -45,6 +45,30 @@ import Testing
             spec: LeaseSpec(holderIdentity: holder))
     }
 
+    /// The Lease informer keeps only what the peer reading needs: another speaker's published
+    /// state (up to 200 KB) is dropped, and the reading is the same as from the whole Lease.
+    @Test func trimmedLeasesReadTheSameAndDropTheState() throws {
+        var whole = Self.lease(name: "ironlb-speaker-b", holder: "b", address: "192.0.2.2:7946")
+        whole.metadata.annotations[SpeakerState.annotationKey] = String(repeating: "x", count: 100_000)
+        whole.metadata.labels = ["app.kubernetes.io/component": "speaker"]
+        whole.metadata.uid = "u-1"
+        whole.metadata.resourceVersion = "42"
+        whole.spec.leaseDurationSeconds = 10
+        let trimmed = Lease.trimmedForSpeaker(whole)
+        #expect(trimmed.metadata.annotations == [MemberAddress.annotationKey: "192.0.2.2:7946"])
+        #expect(trimmed.metadata.labels.isEmpty && trimmed.spec.leaseDurationSeconds == nil)
+        #expect(trimmed.metadata.name == "ironlb-speaker-b" && trimmed.metadata.namespace == "ironlb-system")
+        #expect(trimmed.metadata.uid == "u-1" && trimmed.metadata.resourceVersion == "42")
+        for selfName in ["a", "b"] {
+            #expect(SpeakerLease.peer(from: trimmed, selfName: selfName) == SpeakerLease.peer(from: whole, selfName: selfName))
+        }
+        let unpublished = Self.lease(name: "ironlb-speaker-c", holder: "c", address: nil)
+        #expect(Lease.trimmedForSpeaker(unpublished).metadata.annotations.isEmpty)
+        #expect(
+            SpeakerLease.peer(from: Lease.trimmedForSpeaker(unpublished), selfName: "a")
+                == SpeakerLease.peer(from: unpublished, selfName: "a"))
+    }
+
     @Test func readsAPeer() throws {
         let reading = SpeakerLease.peer(
             from: Self.lease(name: "ironlb-speaker-b", holder: "b", address: "192.0.2.2:7946"), selfName: "a")

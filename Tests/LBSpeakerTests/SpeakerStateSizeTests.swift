@@ -53,4 +53,36 @@ import Testing
         if omitted.announced > 0 { #expect(decoded.ips.allSatisfy { $0.announced }) }
         #expect(decoded.ips.count > 0)
     }
+
+    /// A speaker with too many IPs for messages builds its document without them; the published
+    /// bytes must be the ones the whole document would have given.
+    @Test func aDocumentBuiltWithoutMessagesPublishesTheSameBytes() throws {
+        let count = SpeakerState.annotationBudget / 64 + 1
+        #expect(!SpeakerState.messagesCanFit(ipCount: count, in: SpeakerState.annotationBudget))
+        #expect(SpeakerState.messagesCanFit(ipCount: 800, in: SpeakerState.annotationBudget))
+        let whole = Self.state(announced: 100, others: count - 100)
+        var bare = whole
+        for i in bare.ips.indices {
+            bare.ips[i].reasons = bare.ips[i].reasons.map { SpeakerState.Reason(code: $0.code, message: "") }
+        }
+        let fromWhole = try whole.jsonString(fittingIn: SpeakerState.annotationBudget)
+        #expect(try bare.jsonString(fittingIn: SpeakerState.annotationBudget) == fromWhole)
+        #expect(try SpeakerState.decode(fromWhole).omitted?.messages == true)
+    }
+
+    /// `normalize()` in place and `normalized()` agree, and normalizing is idempotent.
+    @Test func normalizingInPlaceMatchesTheCopy() throws {
+        var state = Self.state(announced: 3, others: 4)
+        state.ips.reverse()
+        state.ips[0].services = ["z/b", "a/c"]
+        state.ips[1].interfaces = ["eth1", "bond0"]
+        state.ips[2].peers = ["r2", "r1"]
+        state.liveMembers = ["node-b", "node-a"]
+        let copy = state.normalized()
+        state.normalize()
+        #expect(state == copy)
+        #expect(state.ips.map(\.ip) == state.ips.map(\.ip).sorted())
+        #expect(state.normalized() == state)
+        #expect(state.ips.contains { $0.services == ["a/c", "z/b"] } && state.liveMembers == ["node-a", "node-b"])
+    }
 }
