@@ -194,12 +194,19 @@ public actor Informer<T: KubeObject> {
         try await Task.sleep(for: delay)
     }
 
-    /// Lists everything and replaces the cache, emitting what changed.
+    /// Lists everything and brings the cache in line, emitting what changed.
+    ///
+    /// Page by page: each page is transformed, applied to the cache and its additions and
+    /// updates emitted before the next page is read; deletions (cached objects the list did not
+    /// return) follow the last page. So neither the cache nor the subscribers' buffers ever
+    /// hold the whole list twice: with 10,000 Services, emitting everything after the last page
+    /// put 10,000 events (about 1 KB each) in every subscriber's buffer at once, on top of the
+    /// cache. Cache and events stay consistent if a later page fails: what was emitted is
+    /// cached, and the next list compares against it.
     private func relist() async throws {
         stats.lists += 1
-        // Page by page, each page transformed before the next is read, so a large list never
-        // holds every object twice in full.
-        var fresh: [ObjectKey: CachedObject<T>] = [:]
+        var seen: Set<ObjectKey> = []
+        seen.reserveCapacity(cache.count)
         var listVersion: String?
         var token: String?
         repeat {
@@ -210,40 +217,41 @@ public actor Informer<T: KubeObject> {
                     limit: pageSize, continue: token)
             } catch let error as KubeAPIError where error.isGone && token != nil {
                 // The continue token expired midway: start again with one unpaginated list, as
-                // client-go's pager does.
+                // client-go's pager does. What the earlier pages applied is compared again.
                 logger.debug("kube list continue token expired; listing again in one page")
-                fresh = [:]
                 page = try await client.list(
                     T.self, namespace: namespace, labelSelector: labelSelector, fieldSelector: fieldSelector)
             }
-            for object in page.items {
-                let kept = transform.map { $0(object) } ?? object
-                fresh[ObjectKey(kept)] = CachedObject(kept)
+            var objects: [(key: ObjectKey, object: T)] = page.items.map { item in
+                let kept = transform.map { $0(item) } ?? item
+                return (ObjectKey(kept), kept)
+            }
+            objects.sort { $0.key < $1.key }
+            for (key, object) in objects {
+                seen.insert(key)
+                let old = cache[key]?.object
+                cache[key] = CachedObject(object)
+                if let old {
+                    if old.metadata.uid != object.metadata.uid {
+                        // Deleted and re-created while we were not watching: two different objects.
+                        emit(.deleted(old))
+                        emit(.added(object))
+                    } else if old.metadata.resourceVersion != object.metadata.resourceVersion {
+                        emit(.updated(old: old, new: object))
+                    }
+                } else {
+                    emit(.added(object))
+                }
             }
             if let version = page.metadata.resourceVersion { listVersion = version }
             token = page.metadata.continue.flatMap { $0.isEmpty ? nil : $0 }
         } while token != nil
-        for key in fresh.keys.sorted() {
-            let object = fresh[key]!.object
-            if let old = cache[key]?.object {
-                if old.metadata.uid != object.metadata.uid {
-                    // Deleted and re-created while we were not watching: two different objects.
-                    emit(.deleted(old))
-                    emit(.added(object))
-                } else if old.metadata.resourceVersion != object.metadata.resourceVersion {
-                    emit(.updated(old: old, new: object))
-                }
-            } else {
-                emit(.added(object))
-            }
+        for key in cache.keys.sorted() where !seen.contains(key) {
+            emit(.deleted(cache.removeValue(forKey: key)!.object))
         }
-        for key in cache.keys.sorted() where fresh[key] == nil {
-            emit(.deleted(cache[key]!.object))
-        }
-        cache = fresh
         lastResourceVersion = listVersion
         logger.debug(
-            "kube informer listed", metadata: ["kube.count": "\(fresh.count)", "kube.rv": "\(lastResourceVersion ?? "")"])
+            "kube informer listed", metadata: ["kube.count": "\(cache.count)", "kube.rv": "\(lastResourceVersion ?? "")"])
         if !synced {
             synced = true
             emit(.synced)

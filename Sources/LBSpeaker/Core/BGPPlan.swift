@@ -121,26 +121,34 @@ extension SpeakerCore {
     ) -> BGPPlan {
         // Layer-2-only configs (the common case) skip the walk over every IP: this runs on each
         // recomputation, a layer 2 failover's included.
-        let sharers = config.pools.contains { $0.protocol == .bgp } ? sharersByIP(services) : [:]
+        bgpPlan(
+            config: config, shared: config.pools.contains { $0.protocol == .bgp } ? sharedIPs(services) : [],
+            readyEndpoints: readyEndpoints, nodes: nodes, liveSpeakers: liveSpeakers, node: node)
+    }
+
+    /// `bgpPlan` from `sharedIPs(services)` computed once for both plans (the runtime's way).
+    static func bgpPlan(
+        config: Config, shared: [SharedIP], readyEndpoints: [ServiceKey: Set<String>],
+        nodes: [SpeakerNode], liveSpeakers: Set<String>, node: String
+    ) -> BGPPlan {
         var live = liveSpeakers
         live.insert(node)
         let facts = nodes.map { $0.facts(speakerLive: live.contains($0.name)) }
         let localNode = nodes.first { $0.name == node }
         var entries: [BGPPlan.Entry] = []
-        entries.reserveCapacity(sharers.count)
         var routes: [IPPrefix: BGPPlan.RouteAttributes] = [:]
         // Per pool, computed once: its advertisements' attributes (normalized) and, for
         // `Cluster` IPs, who is eligible: eligibility does not depend on the IP, only on the
         // pool and the nodes (with 10,000 IPs this is most of the plan's cost otherwise).
         var advertisementsByPool: [String: [(BGPAdvertisement, BGPPlan.RouteAttributes)]] = [:]
         var clusterEligibility: [String: (eligible: [String], reasons: [NotAnnouncingReason], advertised: Bool)] = [:]
-        // In address order, so the plan's own sort finds its input sorted.
-        for ip in sharers.keys.sorted() {
-            guard let sharing = sharers[ip], let pool = config.pool(containing: ip), pool.protocol == .bgp else { continue }
-            let keys = sharing.count == 1 ? Array(sharing.keys) : sharing.keys.sorted()
-            var local: [ServiceKey] = []
-            for (key, policy) in sharing where policy == .local { local.append(key) }
-            let policy: ExternalTrafficPolicy = local.isEmpty ? .cluster : .local
+        // In address order (as `shared` is), so the plan's own sort finds its input sorted.
+        for sharing in shared {
+            let ip = sharing.ip
+            guard let pool = config.pool(containing: ip), pool.protocol == .bgp else { continue }
+            let keys = sharing.services
+            let local = sharing.localServices
+            let policy = sharing.trafficPolicy
             let verdict: (eligible: [String], reasons: [NotAnnouncingReason], advertised: Bool)
             if policy == .cluster, let cached = clusterEligibility[pool.name] {
                 verdict = cached

@@ -33,13 +33,23 @@ public enum SpeakerCore {
         config: Config, services: [SpeakerService], readyEndpoints: [ServiceKey: Set<String>],
         nodes: [SpeakerNode], liveSpeakers: Set<String>, node: String
     ) -> Layer2Plan {
-        let sharers = sharersByIP(services)
+        layer2Plan(
+            config: config, shared: sharedIPs(services), readyEndpoints: readyEndpoints, nodes: nodes,
+            liveSpeakers: liveSpeakers, node: node)
+    }
+
+    /// `layer2Plan` from `sharedIPs(services)` computed once for both plans (the runtime's way).
+    static func layer2Plan(
+        config: Config, shared: [SharedIP], readyEndpoints: [ServiceKey: Set<String>],
+        nodes: [SpeakerNode], liveSpeakers: Set<String>, node: String
+    ) -> Layer2Plan {
         let facts = nodes.map { $0.facts(speakerLive: liveSpeakers.contains($0.name)) }
         var entries: [Layer2Plan.Entry] = []
         var skipped: [Layer2Plan.Skipped] = []
-        entries.reserveCapacity(sharers.count)
-        for (ip, sharing) in sharers {
-            let keys = sharing.keys.sorted()
+        entries.reserveCapacity(shared.count)
+        for sharing in shared {
+            let ip = sharing.ip
+            let keys = sharing.services
             guard let pool = config.pool(containing: ip) else {
                 skipped.append(Layer2Plan.Skipped(ip: ip, services: keys, reason: .noPool))
                 continue
@@ -49,11 +59,10 @@ public enum SpeakerCore {
                     Layer2Plan.Skipped(ip: ip, services: keys, reason: .notLayer2(pool: pool.name, protocol: pool.protocol)))
                 continue
             }
-            let local = sharing.filter { $0.value == .local }.keys
             var ready: Set<String> = []
-            for key in local { ready.formUnion(readyEndpoints[key] ?? []) }
+            for key in sharing.localServices { ready.formUnion(readyEndpoints[key] ?? []) }
             let input = ElectionInput(
-                ip: ip, pool: pool, trafficPolicy: local.isEmpty ? .cluster : .local, nodesWithReadyEndpoints: ready)
+                ip: ip, pool: pool, trafficPolicy: sharing.trafficPolicy, nodesWithReadyEndpoints: ready)
             let result = Election.elect(input, nodes: facts)
             entries.append(
                 Layer2Plan.Entry(
@@ -65,17 +74,49 @@ public enum SpeakerCore {
             node: node, localNodeKnown: nodes.contains { $0.name == node }, entries: entries, skipped: skipped)
     }
 
-    /// Every ingress IP of our Services, with the Services using it and their traffic policy.
-    /// A key listed twice (a caller bug) counts as `Local` if either copy says so, so the result
-    /// does not depend on the order of `services`.
-    static func sharersByIP(_ services: [SpeakerService]) -> [IPAddress: [ServiceKey: ExternalTrafficPolicy]] {
-        var result: [IPAddress: [ServiceKey: ExternalTrafficPolicy]] = [:]
-        result.reserveCapacity(services.count)
+    /// One ingress IP of our Services and the Services using it.
+    struct SharedIP: Sendable {
+        var ip: IPAddress
+        /// Sorted, each once.
+        var services: [ServiceKey]
+        /// Those of `services` with `externalTrafficPolicy: Local`.
+        var localServices: [ServiceKey]
+        /// `Local` if any sharing Service says so (the safe reading of a mixed, transient state).
+        var trafficPolicy: ExternalTrafficPolicy { localServices.isEmpty ? .cluster : .local }
+    }
+
+    /// Every ingress IP of our Services, in address order, with the Services using it. A key
+    /// listed twice (a caller bug) counts as `Local` if either copy says so, so the result does
+    /// not depend on the order of `services`.
+    ///
+    /// One sorted array of (IP, Service) pairs grouped in a pass: a dictionary per IP, as this
+    /// was before, cost about 140 bytes per IP more and as many allocations, on every
+    /// recomputation (with 10,000 IPs, megabytes of the speaker's peak memory).
+    static func sharedIPs(_ services: [SpeakerService]) -> [SharedIP] {
+        var pairs: [(ip: IPAddress, key: ServiceKey, local: Bool)] = []
+        pairs.reserveCapacity(services.count)
         for svc in services where svc.isOurs {
-            for ip in svc.ingressIPs {
-                let previous = result[ip]?[svc.key]
-                result[ip, default: [:]][svc.key] = previous == .local ? .local : svc.externalTrafficPolicy
+            for ip in svc.ingressIPs { pairs.append((ip, svc.key, svc.externalTrafficPolicy == .local)) }
+        }
+        pairs.sort { $0.ip != $1.ip ? $0.ip < $1.ip : $0.key < $1.key }
+        var result: [SharedIP] = []
+        result.reserveCapacity(pairs.count)
+        var i = 0
+        while i < pairs.count {
+            let ip = pairs[i].ip
+            var keys: [ServiceKey] = []
+            var local: [ServiceKey] = []
+            while i < pairs.count && pairs[i].ip == ip {
+                let key = pairs[i].key
+                var isLocal = false
+                while i < pairs.count && pairs[i].ip == ip && pairs[i].key == key {
+                    isLocal = isLocal || pairs[i].local
+                    i += 1
+                }
+                keys.append(key)
+                if isLocal { local.append(key) }
             }
+            result.append(SharedIP(ip: ip, services: keys, localServices: local))
         }
         return result
     }

@@ -12,16 +12,23 @@ extension Speaker {
         guard dirty, !stopping, syncedInformers.count == Self.informerCount else { return }
         dirty = false
         let node = configuration.nodeName
-        let services = Array(speakerServices.values)
+        let config = config ?? Config()
+        let shared = SpeakerCore.sharedIPs(Array(speakerServices.values))
         let nodes = Array(speakerNodes.values)
+        // The previous plans are let go before the new ones are built, so two of each never
+        // coexist (with 10,000 IPs each is megabytes); what is compared across is kept apart.
+        let previousAnnounced = plan?.announced ?? []
+        let previousRoutes = (count: bgpPlan?.routes.count ?? 0, peers: bgpPlan?.selectedPeers ?? [])
+        plan = nil
+        bgpPlan = nil
         // BGP first: its routes go out before layer 2's interface selection, metrics and state
         // (with 10,000 IPs those take longer than the UPDATE stream itself).
         let newBGP = SpeakerCore.bgpPlan(
-            config: config ?? Config(), services: services, readyEndpoints: endpoints.readyNodes,
-            nodes: nodes, liveSpeakers: liveMembers, node: node)
-        applyBGP(newBGP)
+            config: config, shared: config.pools.contains { $0.protocol == .bgp } ? shared : [],
+            readyEndpoints: endpoints.readyNodes, nodes: nodes, liveSpeakers: liveMembers, node: node)
+        applyBGP(newBGP, previous: previousRoutes)
         let newPlan = SpeakerCore.layer2Plan(
-            config: config ?? Config(), services: services, readyEndpoints: endpoints.readyNodes,
+            config: config, shared: shared, readyEndpoints: endpoints.readyNodes,
             nodes: nodes, liveSpeakers: liveMembers, node: node)
 
         var newOwned: [String: Set<IPAddress>] = [:]
@@ -46,14 +53,13 @@ extension Speaker {
         }
         warnedWithoutInterface.formIntersection(newPlan.announced)
 
-        let previous = plan
         plan = newPlan
         if newOwned != owned {
             sink.announce(newOwned)
             owned = newOwned
         }
         ipInterfaces = newInterfaces
-        logChanges(from: previous, to: newPlan)
+        logChanges(from: previousAnnounced, to: newPlan)
         var series = Set<SpeakerMetrics.AnnouncedKey>()
         for entry in newPlan.announcedEntries {
             for service in entry.services { series.insert(.init(ip: entry.ip, service: service, protocol: .layer2)) }
@@ -79,15 +85,16 @@ extension Speaker {
 
     /// Hands the BGP plan's sessions and routes to the advertiser when they changed (it diffs
     /// again per peer, so an unchanged peer's session is never touched).
-    func applyBGP(_ newPlan: BGPPlan) {
-        let previous = bgpPlan
+    ///
+    /// - Parameter previous: the replaced plan's route count and selected peers (for the log).
+    func applyBGP(_ newPlan: BGPPlan, previous: (count: Int, peers: [BGPPeer])) {
         bgpPlan = newPlan
         let sessions = BGPSessionSpec.sessions(for: newPlan, nodeAddresses: nodeAddresses)
         if let applied = appliedBGP, applied.0 == sessions, applied.1 == newPlan.routes { return }
         appliedBGP = (sessions, newPlan.routes)
         bgp.apply(sessions: sessions, routes: newPlan.routes)
-        let before = previous?.routes.count ?? 0
-        if before != newPlan.routes.count || previous?.selectedPeers != newPlan.selectedPeers {
+        let before = previous.count
+        if before != newPlan.routes.count || previous.peers != newPlan.selectedPeers {
             logger.info(
                 "BGP routes or peers changed",
                 metadata: [
@@ -105,8 +112,7 @@ extension Speaker {
     }
 
     /// One info line per IP taken or given up (a summary past 20, the details at debug).
-    private func logChanges(from old: Layer2Plan?, to new: Layer2Plan) {
-        let before = old?.announced ?? []
+    private func logChanges(from before: Set<IPAddress>, to new: Layer2Plan) {
         let taken = new.announced.subtracting(before).sorted()
         let released = before.subtracting(new.announced).sorted()
         guard !taken.isEmpty || !released.isEmpty else { return }
