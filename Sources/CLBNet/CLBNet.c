@@ -8,6 +8,19 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/uio.h>
+#include <sys/eventfd.h>
+#include <pthread.h>
+// linux/if_packet.h cannot be included next to netpacket/packet.h; the fanout constants
+// (stable kernel ABI) are restated.
+#ifndef PACKET_FANOUT
+#define PACKET_FANOUT 18
+#endif
+#ifndef PACKET_FANOUT_CPU
+#define PACKET_FANOUT_CPU 2
+#endif
+#ifndef PACKET_FANOUT_FLAG_UNIQUEID
+#define PACKET_FANOUT_FLAG_UNIQUEID 0x2000
+#endif
 
 int clbnet_packet_socket(void) {
     return socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -181,4 +194,50 @@ int clbnet_enter_netns(const char *path) {
     close(fd);
     errno = saved;
     return rc;
+}
+
+int clbnet_fanout_cpu_join(int fd, int group, int *assigned) {
+    int arg = group == 0
+        ? ((PACKET_FANOUT_CPU | PACKET_FANOUT_FLAG_UNIQUEID) << 16)
+        : ((PACKET_FANOUT_CPU << 16) | (group & 0xffff));
+    if (setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof(arg)) < 0) return -1;
+    if (assigned) {
+        int value = 0;
+        socklen_t len = sizeof(value);
+        if (getsockopt(fd, SOL_PACKET, PACKET_FANOUT, &value, &len) < 0) return -1;
+        *assigned = value & 0xffff;
+    }
+    return 0;
+}
+
+int clbnet_allowed_cpus(uint64_t mask[16]) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) < 0) return -1;
+    memset(mask, 0, 16 * sizeof(uint64_t));
+    for (int cpu = 0; cpu < 1024 && cpu < CPU_SETSIZE; cpu++) {
+        if (CPU_ISSET(cpu, &set)) mask[cpu / 64] |= (uint64_t)1 << (cpu % 64);
+    }
+    long configured = sysconf(_SC_NPROCESSORS_CONF);
+    return configured > 0 ? (int)configured : 1;
+}
+
+int clbnet_pin_thread(const uint64_t mask[16]) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    for (int cpu = 0; cpu < 1024 && cpu < CPU_SETSIZE; cpu++) {
+        if (mask[cpu / 64] & ((uint64_t)1 << (cpu % 64))) CPU_SET(cpu, &set);
+    }
+    int rc = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+    if (rc != 0) { errno = rc; return -1; }
+    return 0;
+}
+
+int clbnet_eventfd(void) {
+    return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+}
+
+int clbnet_eventfd_signal(int fd) {
+    uint64_t one = 1;
+    return write(fd, &one, sizeof(one)) == sizeof(one) ? 0 : -1;
 }

@@ -108,4 +108,15 @@ public final class PacketSocket: Sendable {
             throw .current(joined ? "PACKET_ADD_MEMBERSHIP \(mac)" : "PACKET_DROP_MEMBERSHIP \(mac)", interface)
         }
     }
+
+    /// Joins a PACKET_FANOUT_CPU group on this socket's interface (see `clbnet_fanout_cpu_join`):
+    /// `group` 0 creates one and returns its kernel-assigned id; otherwise joins `group`.
+    @discardableResult
+    public func joinFanoutByCPU(group: Int32) throws(LBNetError) -> Int32 {
+        let fd = fileDescriptor
+        guard fd >= 0 else { throw LBNetError(operation: "PACKET_FANOUT", interface: interface, errno: EBADF) }
+        var assigned: Int32 = 0
+        guard clbnet_fanout_cpu_join(fd, group, &assigned) == 0 else { throw .current("PACKET_FANOUT", interface) }
+        return group == 0 ? assigned : group
+    }
 }

@@ -110,4 +110,35 @@ import Glibc
         announcer.stop()
         #expect(announcer.ownedIPs.isEmpty)
     }
+
+    /// Receiving through a PACKET_FANOUT_CPU group: each request reaches exactly one socket and is
+    /// answered once, whichever CPU took it, with more sockets than CPUs (some get nothing) and
+    /// with one; `stop()` wakes threads that wait without a timeout.
+    @Test(
+        "fanout receive threads answer every request exactly once and stop",
+        .enabled(if: NetnsLab.missingPrerequisite == nil, "requires root, ip, arping, ndisc6 and a built l2-responder"),
+        .timeLimit(.minutes(1)),
+        arguments: [1, 3])
+    func fanoutAnswersOnce(receiveThreads: Int) throws {
+        let lab = NetnsLab()
+        defer { lab.destroy() }
+        try lab.build()
+        let nodeIF = lab.nodeIF
+        let announcer = try NetworkNamespace.run(in: lab.node) {
+            try Layer2Announcer(interface: nodeIF, receiveThreads: receiveThreads)
+        }
+        defer { announcer.stop() }
+        announcer.start()
+        announcer.setOwned([Self.vip4])
+        let probe = try NetnsLab.run([
+            "ip", "netns", "exec", lab.client, "arping", "-c", "6", "-W", "0.05", "-I", lab.clientIF, "\(Self.vip4)",
+        ])
+        let replies = probe.output.split(separator: "\n").filter { $0.lowercased().contains(NetnsLab.nodeMAC) }
+        #expect(probe.status == 0 && replies.count == 6, "\(probe.output)")
+        let counters = announcer.counters
+        #expect(counters.requestsReceivedByIP[Self.vip4] == 6, "\(counters)")
+        #expect(counters.responsesSentByIP[Self.vip4] == 6, "\(counters)")
+        announcer.stop()
+        #expect(announcer.ownedIPs.isEmpty)
+    }
 }

@@ -52,6 +52,25 @@ int clbnet_request_auxdata(int fd);
 /// Binds the socket to one interface for `protocol` (host order, e.g. ETH_P_ALL). 0 or -1/errno.
 int clbnet_bind(int fd, int ifindex, int protocol);
 
+/// Joins a bound packet socket to a PACKET_FANOUT_CPU group on its interface: each frame goes to
+/// the member whose index is (the CPU that received it) modulo (the member count), in join
+/// order. `group` 0 creates a new group with a kernel-assigned unique id (Linux 4.12+), stored
+/// in *assigned; otherwise joins `group`. 0 or -1/errno.
+int clbnet_fanout_cpu_join(int fd, int group, int *assigned);
+
+/// The CPUs the calling thread may run on (sched_getaffinity), as a bitmask over the first 1024
+/// CPU numbers in `mask` (16 words), and the number of configured CPUs as the result; -1/errno.
+int clbnet_allowed_cpus(uint64_t mask[16]);
+
+/// Restricts the calling thread to the CPUs set in `mask` (16 words, as above). 0 or -1/errno.
+int clbnet_pin_thread(const uint64_t mask[16]);
+
+/// An eventfd (non-blocking, close-on-exec) to wake threads blocked in poll(2), or -1/errno.
+int clbnet_eventfd(void);
+
+/// Adds one to an eventfd (wakes its pollers). 0 or -1/errno.
+int clbnet_eventfd_signal(int fd);
+
 /// Adds (add != 0) or drops a link-layer multicast membership (PACKET_MR_MULTICAST) for a
 /// 6-byte MAC on an interface. 0 or -1/errno.
 int clbnet_multicast_membership(int fd, int ifindex, const uint8_t mac[6], int add);
