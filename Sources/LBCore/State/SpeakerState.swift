@@ -227,6 +227,14 @@ public struct SpeakerState: Sendable, Hashable, Codable {
     /// (`{"announced":false,"interfaces":[],"ip":"1.2.3.4","reasons":[],"services":[]}` is 75).
     static let minimumEntryBytes = 64
 
+    /// The most IP entries a document of `limit` bytes can hold. `jsonString(fittingIn:)` keeps
+    /// announced IPs in address order, then the others, while they fit; so only the first this
+    /// many of each can ever be kept, and a builder with more IPs may build just those and set
+    /// `omitted` to the counts of the rest.
+    public static func maximumEntries(in limit: Int) -> Int {
+        limit / minimumEntryBytes
+    }
+
     /// Whether a document with `ipCount` IPs could fit in `limit` bytes with its reason
     /// messages. When it cannot, `jsonString(fittingIn:)` drops every message, so a speaker
     /// can build the document without them (they are most of its size in memory).
@@ -244,7 +252,10 @@ public struct SpeakerState: Sendable, Hashable, Codable {
     public consuming func jsonString(fittingIn limit: Int) throws -> String {
         // With more IPs than could fit even without messages, the two whole-document encodings
         // would only be thrown away: with 10,000 IPs they cost tens of milliseconds and megabytes.
-        let hopeless = !Self.messagesCanFit(ipCount: ips.count, in: limit)
+        // A document that already says it left IPs out (`omitted` set by a builder that kept
+        // only the candidates, see `maximumEntries(in:)`) is past keeping messages too.
+        let preOmitted = omitted ?? Omitted(messages: true, announced: 0, notAnnounced: 0)
+        let hopeless = omitted != nil || !Self.messagesCanFit(ipCount: ips.count, in: limit)
         if !hopeless {
             let full = try jsonString()
             if full.utf8.count <= limit { return full }
@@ -269,7 +280,8 @@ public struct SpeakerState: Sendable, Hashable, Codable {
         let all = compact.ips
         compact.ips = []
         var skeleton = compact
-        skeleton.omitted = Omitted(messages: true, announced: all.count, notAnnounced: all.count)
+        let total = all.count + preOmitted.announced + preOmitted.notAnnounced
+        skeleton.omitted = Omitted(messages: true, announced: total, notAnnounced: total)
         var used = try encoder.encode(skeleton).count + 512
         var kept: [AddressState] = []
         var omittedAnnounced = 0
@@ -292,7 +304,9 @@ public struct SpeakerState: Sendable, Hashable, Codable {
             }
         }
         compact.ips = kept
-        compact.omitted = Omitted(messages: true, announced: omittedAnnounced, notAnnounced: omittedOthers)
+        compact.omitted = Omitted(
+            messages: true, announced: omittedAnnounced + preOmitted.announced,
+            notAnnounced: omittedOthers + preOmitted.notAnnounced)
         return try compact.jsonString()
     }
 

@@ -32,17 +32,65 @@ final class StateBuilder: Sendable {
 
     /// The document a snapshot publishes (pure; also used for the final write at shutdown).
     static func content(_ s: Snapshot) throws -> SpeakerLease.Content {
+        let budget = SpeakerState.annotationBudget
         // Every IP the speaker knows is in the layer 2 plan (announced, or skipped as not layer 2).
-        let messages = SpeakerState.messagesCanFit(
-            ipCount: s.plan.entries.count + s.plan.skipped.count, in: SpeakerState.annotationBudget)
-        var document = SpeakerState(
-            plan: s.plan, memberAddress: s.memberAddress, liveMembers: s.liveMembers, interfaces: s.interfaces,
-            messages: messages)
-        if let bgpPlan = s.bgpPlan {
-            document.merge(bgp: bgpPlan, sessions: s.sessions.map(SpeakerState.PeerState.init), messages: messages)
+        let count = s.plan.entries.count + s.plan.skipped.count
+        var document: SpeakerState
+        if SpeakerState.messagesCanFit(ipCount: count, in: budget) {
+            document = SpeakerState(
+                plan: s.plan, memberAddress: s.memberAddress, liveMembers: s.liveMembers, interfaces: s.interfaces)
+            if let bgpPlan = s.bgpPlan {
+                document.merge(bgp: bgpPlan, sessions: s.sessions.map(SpeakerState.PeerState.init))
+            }
+        } else {
+            document = bounded(s, keeping: SpeakerState.maximumEntries(in: budget))
         }
-        return SpeakerLease.Content(
-            memberAddress: s.memberAddress, state: try document.jsonString(fittingIn: SpeakerState.annotationBudget))
+        return SpeakerLease.Content(memberAddress: s.memberAddress, state: try document.jsonString(fittingIn: budget))
+    }
+
+    /// The document of a snapshot too big for its messages, built from the only IPs the
+    /// annotation could keep: the first `keep` announced and the first `keep` others in address
+    /// order, the rest counted in `omitted`. Publishes the same bytes as building every entry
+    /// (with 10,000 IPs that took megabytes for entries that are dropped at once).
+    static func bounded(_ s: Snapshot, keeping keep: Int) -> SpeakerState {
+        // Whether each IP counts as announced: by its BGP entry for a bgp pool, else layer 2's.
+        var announcedByBGP: [IPAddress: Bool] = [:]
+        if let bgpPlan = s.bgpPlan {
+            announcedByBGP.reserveCapacity(bgpPlan.entries.count)
+            for e in bgpPlan.entries { announcedByBGP[e.ip] = e.advertised }
+        }
+        var status: [(ip: IPAddress, announced: Bool)] = []
+        status.reserveCapacity(s.plan.entries.count + s.plan.skipped.count)
+        for e in s.plan.entries { status.append((e.ip, announcedByBGP[e.ip] ?? e.announced)) }
+        for e in s.plan.skipped { status.append((e.ip, announcedByBGP[e.ip] ?? false)) }
+        status.sort { $0.ip < $1.ip }
+        var kept: Set<IPAddress> = []
+        var keptAnnounced = 0
+        var keptOthers = 0
+        var omittedAnnounced = 0
+        var omittedOthers = 0
+        for (ip, announced) in status {
+            if announced {
+                if keptAnnounced < keep { keptAnnounced += 1; kept.insert(ip) } else { omittedAnnounced += 1 }
+            } else {
+                if keptOthers < keep { keptOthers += 1; kept.insert(ip) } else { omittedOthers += 1 }
+            }
+        }
+        let plan = Layer2Plan(
+            node: s.plan.node, localNodeKnown: s.plan.localNodeKnown,
+            entries: s.plan.entries.filter { kept.contains($0.ip) },
+            skipped: s.plan.skipped.filter { kept.contains($0.ip) })
+        var document = SpeakerState(
+            plan: plan, memberAddress: s.memberAddress, liveMembers: s.liveMembers, interfaces: s.interfaces,
+            messages: false)
+        if let bgpPlan = s.bgpPlan {
+            let bgp = BGPPlan(
+                node: bgpPlan.node, localNodeKnown: bgpPlan.localNodeKnown,
+                entries: bgpPlan.entries.filter { kept.contains($0.ip) }, routes: [:], peers: bgpPlan.peers)
+            document.merge(bgp: bgp, sessions: s.sessions.map(SpeakerState.PeerState.init), messages: false)
+        }
+        document.omitted = SpeakerState.Omitted(messages: true, announced: omittedAnnounced, notAnnounced: omittedOthers)
+        return document
     }
 
     /// Hands over the newest snapshot; returns at once.
