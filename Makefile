@@ -14,11 +14,13 @@ SAMPLES := $(wildcard config/*.yaml)
 ## - relative relocations packed (DT_RELR, glibc 2.36+): 3 MB of `.rela.dyn` the loader read at
 ##   every start become 25 KB, and the executable stays position independent;
 ## - no symbols exported from the executable (nothing loads against it; backtraces read the
-##   symbol table, which stays).
+##   symbol table, which stays);
+## - libstdc++ linked from its archive (deploy/static-libstdc++ says why and how).
 SPEAKER_ORDER := deploy/lb-speaker.order
 RELEASE_FLAGS = -c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections -Xswiftc -use-ld=lld \
 	-Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic \
-	-Xlinker --symbol-ordering-file=$(CURDIR)/$(SPEAKER_ORDER) -Xlinker --no-warn-symbol-ordering
+	-Xlinker --symbol-ordering-file=$(CURDIR)/$(SPEAKER_ORDER) -Xlinker --no-warn-symbol-ordering \
+	-Xlinker -L$(CURDIR)/deploy/static-libstdc++
 
 all: build
 

@@ -7,7 +7,8 @@
 # speaker's RSS). Only about 3 MB of functions ever run; laid out together they cost about 7 MB.
 #
 # How: lb-speaker runs under valgrind's callgrind (which records every function executed, not a
-# sample) in the speaker benchmark's namespace lab (layer 2: 1,000 IPs, a SIGTERM hand-over) and
+# sample) in the speaker benchmark's namespace lab (layer 2: 1,000 IPs, ARP requests, a SIGTERM
+# hand-over, a SIGKILL failover) and
 # in the BGP benchmark's lab (10,000 routes to bird2), and the names of the functions it ran are
 # written out sorted. A stale file is harmless: functions it does not name are placed after the
 # listed ones, as without ordering, so the only cost of not rerunning this is memory.
@@ -39,8 +40,8 @@ chmod +x "$work/bin/lb-speaker"
 
 # Under valgrind the speaker is 20-50 times slower: its figures here mean nothing (membership
 # flaps, slow failovers); only which code ran matters.
-echo "layer 2 lab (1,000 IPs, SIGTERM hand-over) ..."
-.build/release/speaker-bench "$work/bin" --phases rss,term --trials 2 > "$work/speaker-bench.log" 2>&1 \
+echo "layer 2 lab (1,000 IPs, ARP and NDP requests, SIGTERM hand-over, SIGKILL failover) ..."
+.build/release/speaker-bench "$work/bin" --phases rss,arp,term,kill --trials 2 --arp-count 100 > "$work/speaker-bench.log" 2>&1 \
   || echo "speaker-bench exited non-zero (expected under valgrind); profiles kept" >&2
 echo "BGP lab (10,000 routes to bird2) ..."
 .build/release/bgp-bench "$work/bin" --announcers ironlb --trials 1 > "$work/bgp-bench.log" 2>&1 \

@@ -41,11 +41,21 @@ struct ReleaseBuildTests {
         var inDocker = Self.words(String(dockerfile[build]))
         inDocker.removeFirst(2)  // swift build
         inDocker.removeLast(2)  // --product "$product"
+        // The Makefile's paths are under $(CURDIR), the image's under /src.
         let expected = flags.map {
-            $0 == order ? "--symbol-ordering-file=/src/deploy/lb-speaker.order" : $0
+            $0 == order
+                ? "--symbol-ordering-file=/src/deploy/lb-speaker.order"
+                : $0.replacingOccurrences(of: "$(CURDIR)/", with: "/src/")
         }
         #expect(inDocker == expected, "deploy/Dockerfile builds with \(inDocker), the Makefile with \(expected)")
         #expect(try Self.text("Makefile").contains("SPEAKER_ORDER := deploy/lb-speaker.order"))
+    }
+
+    /// The static libstdc++ shim is a linker script naming the archive, not a binary.
+    @Test func staticLibstdcxxShimIsALinkerScript() throws {
+        #expect(try Self.releaseFlags().contains("-L$(CURDIR)/deploy/static-libstdc++"))
+        let script = try Self.text("deploy/static-libstdc++/libstdc++.so")
+        #expect(script.contains("INPUT(libstdc++.a)"))
     }
 
     /// A broken order file would not fail the link (unknown names are skipped, by design: a

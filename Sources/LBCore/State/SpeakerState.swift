@@ -256,7 +256,16 @@ public struct SpeakerState: Sendable, Hashable, Codable {
         // only the candidates, see `maximumEntries(in:)`) is past keeping messages too.
         let preOmitted = omitted ?? Omitted(messages: true, announced: 0, notAnnounced: 0)
         let hopeless = omitted != nil || !Self.messagesCanFit(ipCount: ips.count, in: limit)
+        // Every entry takes at least `minimumEntryBytes` plus its messages: when even that is over
+        // the limit, the whole encoding (the encoder's working copy is several times the
+        // output) would only be thrown away, as it was for every change of 1,000 IPs.
+        var lowerBound = ips.count * Self.minimumEntryBytes
         if !hopeless {
+            for entry in ips where lowerBound <= limit {
+                for reason in entry.reasons { lowerBound += reason.message.utf8.count }
+            }
+        }
+        if !hopeless && lowerBound <= limit {
             let full = try jsonString()
             if full.utf8.count <= limit { return full }
         }

@@ -35,17 +35,27 @@ public final class NIOBGPAdvertiser: BGPAdvertiser {
 
     private let state: Mutex<State>
     private let logger: Logger
-    private let group: MultiThreadedEventLoopGroup
+    /// The sessions' event loop thread, started with the first session: a layer-2-only
+    /// speaker never pays for it.
+    private let group = Mutex<MultiThreadedEventLoopGroup?>(nil)
 
     public init(logger: Logger) {
         self.logger = logger
-        self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         self.state = Mutex(State(continuation: continuation, stream: stream))
     }
 
     deinit {
-        group.shutdownGracefully { _ in }
+        group.withLock { $0?.shutdownGracefully { _ in } }
+    }
+
+    private var eventLoop: any EventLoop {
+        group.withLock { group in
+            if let group { return group.next() }
+            let created = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            group = created
+            return created.next()
+        }
     }
 
     public func changes() -> AsyncStream<Void> {
@@ -120,7 +130,7 @@ public final class NIOBGPAdvertiser: BGPAdvertiser {
         sessionLogger[metadataKey: "peer"] = "\(name)"
         let session = BGPPeerSession.start(
             endpoint: endpoint, configuration: configuration, nextHopV4: spec.nextHopV4, nextHopV6: spec.nextHopV6,
-            eventLoop: group.next(), logger: sessionLogger)
+            eventLoop: eventLoop, logger: sessionLogger)
         let changes = session.statusChanges()
         let watcher = Task { [weak self] in
             for await _ in changes { self?.signal() }
