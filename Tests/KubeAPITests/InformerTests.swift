@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import KubeAPI
@@ -171,6 +172,60 @@ func running<T: KubeObject, R>(_ informer: Informer<T>, _ body: () async throws 
                 ])
                 #expect(await informer.list().map(\.metadata.name) == ["change", "keep", "new"])
                 #expect(await informer.statistics.expired == 1)
+            }
+        }
+    }
+
+    /// `CacheMode.identities`: the same changes, with new versions as upserts (`.added`) and
+    /// objects a relist misses deleted as stubs carrying the old identity; nothing is readable.
+    @Test func identitiesModeReportsTheSameChangesWithoutKeepingObjects() async throws {
+        try await TestCluster.with { cluster in
+            let client = cluster.client
+            var oldKeepUID: String?
+            for name in ["keep", "change", "remove"] {
+                let created = try await client.create(ConfigMap(metadata: ObjectMeta(name: name)))
+                if name == "keep" { oldKeepUID = created.metadata.uid }
+            }
+            let stubs = Mutex<[ObjectMeta]>([])
+            let informer = Informer<ConfigMap>(
+                client: client, namespace: "default",
+                resyncBackoff: Backoff(initial: .milliseconds(20), maximum: .milliseconds(200)), logger: testLogger(),
+                cache: .identities(deleted: { meta in
+                    stubs.withLock { $0.append(meta) }
+                    return ConfigMap(metadata: meta)
+                }))
+            let log = EventLog.start(await informer.events())
+            try await running(informer) {
+                try await informer.waitForSync()
+                #expect(await eventually { await cluster.openWatchCount == 1 })
+                #expect(await informer.count == 3)
+                #expect(await informer.get(namespace: "default", name: "keep") == nil)
+                #expect(await informer.list().isEmpty)
+                // A change seen on the watch is an upsert.
+                _ = try await client.patch(ConfigMap.self, name: "change", patch: ["data": ["v": "1"]])
+                #expect(await eventually { await log.entries.count == 5 })
+
+                cluster.dropRequests(pathPrefix: Self.path, method: "GET")
+                cluster.dropWatches()
+                _ = try await client.create(ConfigMap(metadata: ObjectMeta(name: "new")))
+                _ = try await client.patch(ConfigMap.self, name: "change", patch: ["data": ["v": "2"]])
+                try await client.delete(ConfigMap.self, name: "remove")
+                try await client.delete(ConfigMap.self, name: "keep")  // re-created: a new uid
+                _ = try await client.create(ConfigMap(metadata: ObjectMeta(name: "keep")))
+                #expect(await eventually { await informer.statistics.failures >= 2 })
+                cluster.clearFaults()
+                cluster.failRequests(pathPrefix: Self.path, method: "GET", code: 410, reason: "Expired", count: 1)
+                #expect(await eventually { await informer.statistics.lists == 2 })
+                #expect(await eventually { await log.entries.count == 10 })
+                #expect(await log.summary == [
+                    "added change", "added keep", "added remove", "synced", "added change", "added change",
+                    "deleted keep", "added keep", "added new", "deleted remove",
+                ])
+                #expect(await informer.count == 3)
+                let deleted = stubs.withLock { $0 }
+                #expect(deleted.map(\.name) == ["keep", "remove"])
+                #expect(deleted.first?.uid == oldKeepUID && oldKeepUID != nil, "the stub carries the deleted object's uid")
+                #expect(deleted.allSatisfy { $0.namespace == "default" })
             }
         }
     }

@@ -29,7 +29,7 @@ private func p(_ text: String) -> IPPrefix { IPPrefix(text)! }
 
     @Test func firstBatchAnnouncesEverythingThenNothing() throws {
         var rib = BGPAdjRIBOut()
-        rib.setDesired([p("192.0.2.10/32"): .init(), p("2001:db8:1::/64"): .init(communities: [1])])
+        rib.setDesired([p("192.0.2.10/32"): .init(), p("2001:db8:1::/64"): .init(communities: [BGPCommunity(value: 1)])])
         #expect(rib.pendingCount == 2)
         let updates = try Self.decode(rib.nextBatch(in: Self.external, limit: 100))
         #expect(Set(updates.flatMap(\.nlri)) == [p("192.0.2.10/32")])
@@ -44,7 +44,7 @@ private func p(_ text: String) -> IPPrefix { IPPrefix(text)! }
         let a = p("192.0.2.1/32"), b = p("192.0.2.2/32"), c = p("2001:db8::1/128")
         rib.setDesired([a: .init(), b: .init(), c: .init()])
         _ = try rib.nextBatch(in: Self.external, limit: 100)
-        rib.setDesired([a: .init(communities: [5]), c: .init()])
+        rib.setDesired([a: .init(communities: [BGPCommunity(value: 5)]), c: .init()])
         let updates = try Self.decode(rib.nextBatch(in: Self.external, limit: 100))
         #expect(updates.flatMap(\.withdrawn) == [b])
         #expect(updates.flatMap(\.nlri) == [a])
@@ -110,7 +110,7 @@ private func p(_ text: String) -> IPPrefix { IPPrefix(text)! }
     }
 
     @Test func attributesPerSessionType() {
-        let route = BGPRouteAttributes(localPref: 300, communities: [7], largeCommunities: [.init(global: 1, local1: 2, local2: 3)])
+        let route = BGPRouteAttributes(localPref: 300, communities: [BGPCommunity(value: 7)], largeCommunities: [.init(global: 1, local1: 2, local2: 3)])
         let ebgp = BGPAdjRIBOut.pathAttributes(route, context: Self.external)
         #expect(ebgp.origin == .igp)
         #expect(ebgp.asPath == [.sequence([65000])])

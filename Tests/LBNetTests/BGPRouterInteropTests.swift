@@ -22,11 +22,11 @@ struct BGPRouterInteropTests {
 
     static let table: [IPPrefix: BGPRouteAttributes] = [
         IPPrefix("198.51.100.10/32")!: BGPRouteAttributes(
-            localPref: 250, communities: [65000 << 16 | 100],
+            localPref: 250, communities: [BGPCommunity(value: 65000 << 16 | 100)],
             largeCommunities: [BGPLargeCommunity(global: 65000, local1: 1, local2: 2)]),
         IPPrefix("198.51.100.0/24")!: BGPRouteAttributes(),
         IPPrefix("2001:db8:100::10/128")!: BGPRouteAttributes(
-            localPref: 250, communities: [65000 << 16 | 200],
+            localPref: 250, communities: [BGPCommunity(value: 65000 << 16 | 200)],
             largeCommunities: [BGPLargeCommunity(global: 4_200_000_001, local1: 3, local2: 4)]),
         IPPrefix("2001:db8:100::/64")!: BGPRouteAttributes(),
     ]

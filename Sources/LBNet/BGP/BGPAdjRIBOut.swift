@@ -159,7 +159,7 @@ struct BGPAdjRIBOut: Sendable {
         var attributes = BGPPathAttributes(
             origin: .igp, nextHop: context.nextHopV4,
             localPref: context.internalPeer ? route.localPref : nil,
-            communities: route.communities.map { BGPCommunity(value: $0) },
+            communities: route.communities,
             largeCommunities: route.largeCommunities)
         let path: [UInt32] = context.internalPeer ? [] : [context.localAS]
         if context.fourOctetAS || path.isEmpty {

@@ -7,13 +7,12 @@ public struct BGPRouteAttributes: Sendable, Hashable {
     /// section 5.1.5 "A BGP speaker MUST NOT include this attribute in UPDATE messages it sends
     /// to external peers".
     public var localPref: UInt32?
-    /// RFC 1997 communities (`communities`), each `ASN << 16 | value`. Sent as COMMUNITIES when
-    /// non-empty, in this order.
-    public var communities: [UInt32]
+    /// RFC 1997 communities (`communities`). Sent as COMMUNITIES when non-empty, in this order.
+    public var communities: [BGPCommunity]
     /// RFC 8092 large communities, sent as LARGE_COMMUNITIES when non-empty.
     public var largeCommunities: [BGPLargeCommunity]
 
-    public init(localPref: UInt32? = nil, communities: [UInt32] = [], largeCommunities: [BGPLargeCommunity] = []) {
+    public init(localPref: UInt32? = nil, communities: [BGPCommunity] = [], largeCommunities: [BGPLargeCommunity] = []) {
         self.localPref = localPref
         self.communities = communities
         self.largeCommunities = largeCommunities

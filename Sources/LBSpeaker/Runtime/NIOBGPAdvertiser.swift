@@ -67,11 +67,7 @@ public final class NIOBGPAdvertiser: BGPAdvertiser {
     }
 
     public func apply(sessions: [BGPSessionSpec], routes: [IPPrefix: BGPPlan.RouteAttributes]) {
-        let table = routes.mapValues { attributes in
-            BGPRouteAttributes(
-                localPref: attributes.localPref, communities: attributes.communities.map(\.value),
-                largeCommunities: attributes.largeCommunities)
-        }
+        let table = routes  // the plan's own table, shared, not copied
         var toStop: [BGPPeerSession] = []
         var toStart: [(String, BGPSessionSpec)] = []
         var toUpdate: [BGPPeerSession] = []

@@ -205,7 +205,10 @@ extension Speaker {
                 "\(claim.mac) answers ARP/NDP for \(claim.ip), which node \(configuration.nodeName) announces on "
                 + "\(claim.interface): another device uses this address. Remove it there; IronLB does not fight over it."
             for key in keys {
-                guard let svc = await services.get(namespace: key.namespace, name: key.name) else { continue }
+                // The Service informer keeps no objects; the Event needs only the identity.
+                guard let reading = speakerServices[key] else { continue }
+                let svc = KubeAPI.Service(
+                    metadata: ObjectMeta(name: key.name, namespace: key.namespace, uid: reading.uid.isEmpty ? nil : reading.uid))
                 await recorder.record(for: svc, type: .warning, reason: Self.foreignAnswerEventReason, message: message)
             }
         }
