@@ -119,6 +119,7 @@ extension SpeakerCore {
         let localNode = nodes.first { $0.name == node }
         var entries: [BGPPlan.Entry] = []
         var routes: [IPPrefix: BGPPlan.RouteAttributes] = [:]
+        routes.reserveCapacity(shared.count)  // at most one route per IP and advertisement, most often one
         // Per pool, computed once: its advertisements' attributes (normalized) and, for
         // `Cluster` IPs, who is eligible: eligibility does not depend on the IP, only on the
         // pool and the nodes (with 10,000 IPs this is most of the plan's cost otherwise).

@@ -61,6 +61,7 @@ extension Speaker {
         ipInterfaces = newInterfaces
         logChanges(from: previousAnnounced, to: newPlan)
         var series = Set<SpeakerMetrics.AnnouncedKey>()
+        series.reserveCapacity(newPlan.announced.count + newBGP.routes.count)
         for entry in newPlan.announcedEntries {
             for service in entry.services { series.insert(.init(ip: entry.ip, service: service, protocol: .layer2)) }
         }
