@@ -58,6 +58,25 @@ func running<T: KubeObject, R>(_ informer: Informer<T>, _ body: () async throws 
             resyncBackoff: Backoff(initial: .milliseconds(20), maximum: .milliseconds(200)), logger: testLogger())
     }
 
+    /// Disconnects `informer` (every list and watch fails) while the objects "new", "change",
+    /// "remove" and "keep" are created, changed, deleted and re-created (a new uid), then lets it
+    /// reconnect with a version that is too old (HTTP 410 on the watch request), and waits for its
+    /// second list.
+    static func missChangesThenExpire(_ cluster: TestCluster, _ informer: Informer<ConfigMap>) async throws {
+        let client = cluster.client
+        cluster.dropRequests(pathPrefix: Self.path, method: "GET")
+        cluster.dropWatches()
+        _ = try await client.create(ConfigMap(metadata: ObjectMeta(name: "new")))
+        _ = try await client.patch(ConfigMap.self, name: "change", patch: ["data": ["v": "2"]])
+        try await client.delete(ConfigMap.self, name: "remove")
+        try await client.delete(ConfigMap.self, name: "keep")
+        _ = try await client.create(ConfigMap(metadata: ObjectMeta(name: "keep")))
+        #expect(await eventually { await informer.statistics.failures >= 2 })
+        cluster.clearFaults()
+        cluster.failRequests(pathPrefix: Self.path, method: "GET", code: 410, reason: "Expired", count: 1)
+        #expect(await eventually { await informer.statistics.lists == 2 })
+    }
+
     @Test func syncsThenDeliversChangesInOrder() async throws {
         try await TestCluster.with { cluster in
             let client = cluster.client
@@ -150,19 +169,7 @@ func running<T: KubeObject, R>(_ informer: Informer<T>, _ body: () async throws 
                 try await informer.waitForSync()
                 #expect(await eventually { await cluster.openWatchCount == 1 })
 
-                // Disconnected: every list and watch fails while the world moves on...
-                cluster.dropRequests(pathPrefix: Self.path, method: "GET")
-                cluster.dropWatches()
-                _ = try await client.create(ConfigMap(metadata: ObjectMeta(name: "new")))
-                _ = try await client.patch(ConfigMap.self, name: "change", patch: ["data": ["v": "2"]])
-                try await client.delete(ConfigMap.self, name: "remove")
-                try await client.delete(ConfigMap.self, name: "keep")  // re-created: a new uid
-                _ = try await client.create(ConfigMap(metadata: ObjectMeta(name: "keep")))
-                #expect(await eventually { await informer.statistics.failures >= 2 })
-                // ...and on reconnecting the version is too old: HTTP 410 on the watch request.
-                cluster.clearFaults()
-                cluster.failRequests(pathPrefix: Self.path, method: "GET", code: 410, reason: "Expired", count: 1)
-                #expect(await eventually { await informer.statistics.lists == 2 })
+                try await Self.missChangesThenExpire(cluster, informer)
                 #expect(await eventually { await log.entries.count == 9 })
                 // Differences come in key order: additions and updates, then deletions. A re-created
                 // object is a deletion and an addition, not an update.
@@ -205,17 +212,7 @@ func running<T: KubeObject, R>(_ informer: Informer<T>, _ body: () async throws 
                 _ = try await client.patch(ConfigMap.self, name: "change", patch: ["data": ["v": "1"]])
                 #expect(await eventually { await log.entries.count == 5 })
 
-                cluster.dropRequests(pathPrefix: Self.path, method: "GET")
-                cluster.dropWatches()
-                _ = try await client.create(ConfigMap(metadata: ObjectMeta(name: "new")))
-                _ = try await client.patch(ConfigMap.self, name: "change", patch: ["data": ["v": "2"]])
-                try await client.delete(ConfigMap.self, name: "remove")
-                try await client.delete(ConfigMap.self, name: "keep")  // re-created: a new uid
-                _ = try await client.create(ConfigMap(metadata: ObjectMeta(name: "keep")))
-                #expect(await eventually { await informer.statistics.failures >= 2 })
-                cluster.clearFaults()
-                cluster.failRequests(pathPrefix: Self.path, method: "GET", code: 410, reason: "Expired", count: 1)
-                #expect(await eventually { await informer.statistics.lists == 2 })
+                try await Self.missChangesThenExpire(cluster, informer)
                 #expect(await eventually { await log.entries.count == 10 })
                 #expect(await log.summary == [
                     "added change", "added keep", "added remove", "synced", "added change", "added change",
