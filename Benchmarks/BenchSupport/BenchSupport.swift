@@ -120,3 +120,44 @@ public struct BenchError: Error, CustomStringConvertible {
     public var description: String
     public init(_ text: String) { description = text }
 }
+
+/// How every lab benchmark starts: it needs root and `tools`; the interrupt handlers remove the
+/// lab on Ctrl-C; the lab of `nodes` nodes is registered with `labHolder`. Prints why and exits
+/// when any of it is missing.
+public func startBenchLab(
+    _ name: String, tools: [String], nodes: Int, keepWorkDirectory: Bool
+) -> (lab: Lab, signals: [DispatchSourceSignal], startedAt: Double, loadBefore: String) {
+    guard getuid() == 0 else {
+        say("\(name): needs root (network namespaces)")
+        exit(2)
+    }
+    for tool in tools where LabCommand.which(tool) == nil {
+        say("\(name): `\(tool)` not found")
+        exit(2)
+    }
+    let signals = installInterruptHandlers()
+    let startedAt = now()
+    let loadBefore = loadAverage()
+    var options = Lab.Options()
+    options.keepWorkDirectory = keepWorkDirectory
+    let lab: Lab
+    do {
+        lab = try Lab.create(nodes: nodes, options: options)
+    } catch {
+        say("\(name): cannot build the lab: \(error)")
+        exit(1)
+    }
+    labHolder.set(lab)
+    say("lab \(lab.prefix) in \(lab.workDirectory)")
+    return (lab, signals, startedAt, loadBefore)
+}
+
+/// The executable `name` of `directory`, or an error naming the product to build.
+public func benchBinary(_ name: String, in directory: String) throws -> String {
+    let path = "\(directory)/\(name)"
+    guard FileManager.default.isExecutableFile(atPath: path) else {
+        throw BenchError("\(path) is not built (swift build -c release --product \(name))")
+    }
+    return path
+}
+

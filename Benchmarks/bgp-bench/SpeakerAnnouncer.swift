@@ -51,13 +51,7 @@ final class SpeakerAnnouncer: Announcer {
         nodeName = lab.nodes[0].name
     }
 
-    func binary(_ name: String) throws -> String {
-        let path = "\(binDirectory)/\(name)"
-        guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw BenchError("\(path) is not built (swift build -c release --product \(name))")
-        }
-        return path
-    }
+    func binary(_ name: String) throws -> String { try benchBinary(name, in: binDirectory) }
 
     @discardableResult
     private func kubectl(_ arguments: [String], timeout: Double = 120) throws -> CommandResult {

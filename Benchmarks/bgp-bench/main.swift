@@ -18,35 +18,14 @@ do {
     say("bgp-bench: \(error)")
     exit(2)
 }
-guard getuid() == 0 else {
-    say("bgp-bench: needs root (network namespaces)")
-    exit(2)
-}
 var tools = ["ip", "bird", "tcpdump"]
 if options.announcers.contains("ironlb") { tools += ["kubectl", "curl"] }
 if options.announcers.contains("gobgpd") { tools += ["gobgpd", "gobgp"] }
 if options.announcers.contains("exabgp") { tools += ["exabgp"] }
-for tool in tools where LabCommand.which(tool) == nil {
-    say("bgp-bench: `\(tool)` not found")
-    exit(2)
-}
-
-let signalSources = installInterruptHandlers()
-let startedAt = now()
-let loadBefore = loadAverage()
-var labOptions = Lab.Options()
-labOptions.keepWorkDirectory = options.keepWorkDirectory
-let lab: Lab
-do {
-    // n1 is the announcer; the client namespace is the router (bird). Both hang off the lab's
-    // bridge (veth - bridge - veth).
-    lab = try Lab.create(nodes: 1, options: labOptions)
-} catch {
-    say("bgp-bench: cannot build the lab: \(error)")
-    exit(1)
-}
-labHolder.set(lab)
-say("lab \(lab.prefix) in \(lab.workDirectory)")
+// n1 is the announcer; the client namespace is the router (bird). Both hang off the lab's
+// bridge (veth - bridge - veth).
+let (lab, signalSources, startedAt, loadBefore) = startBenchLab(
+    "bgp-bench", tools: tools, nodes: 1, keepWorkDirectory: options.keepWorkDirectory)
 
 let session = Session(routerAddress: lab.client.primary.ipv4, announcerAddress: lab.nodes[0].primary.ipv4,
                       announcerNamespace: lab.nodes[0].namespace)

@@ -108,13 +108,7 @@ final class SpeakerBench {
         speakers = Array(repeating: nil, count: lab.nodes.count)
     }
 
-    func binary(_ name: String) throws -> String {
-        let path = "\(options.binDirectory)/\(name)"
-        guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw BenchError("\(path) is not built (swift build -c release --product \(name))")
-        }
-        return path
-    }
+    func binary(_ name: String) throws -> String { try benchBinary(name, in: options.binDirectory) }
 
     // MARK: - Kubernetes side
 

@@ -18,29 +18,9 @@ do {
     say("speaker-bench: \(error)")
     exit(2)
 }
-guard getuid() == 0 else {
-    say("speaker-bench: needs root (network namespaces)")
-    exit(2)
-}
-for tool in ["ip", "arping", "tcpdump", "kubectl", "keepalived", "curl"] where LabCommand.which(tool) == nil {
-    say("speaker-bench: `\(tool)` not found")
-    exit(2)
-}
-
-let signalSources = installInterruptHandlers()
-let startedAt = now()
-let loadBefore = loadAverage()
-var labOptions = Lab.Options()
-labOptions.keepWorkDirectory = options.keepWorkDirectory
-let lab: Lab
-do {
-    lab = try Lab.create(nodes: 3, options: labOptions)
-} catch {
-    say("speaker-bench: cannot build the lab: \(error)")
-    exit(1)
-}
-labHolder.set(lab)
-say("lab \(lab.prefix) in \(lab.workDirectory)")
+let (lab, signalSources, startedAt, loadBefore) = startBenchLab(
+    "speaker-bench", tools: ["ip", "arping", "tcpdump", "kubectl", "keepalived", "curl"], nodes: 3,
+    keepWorkDirectory: options.keepWorkDirectory)
 let bench = SpeakerBench(options: options, lab: lab)
 
 var latency: LatencyResult?

@@ -52,37 +52,12 @@ final class BGPRouterLab: @unchecked Sendable {
         return nil
     }
 
-    static func which(_ tool: String) -> String? {
-        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "") + ":/usr/sbin:/sbin:/usr/bin:/bin"
-        for dir in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(dir)/\(tool)") {
-            return "\(dir)/\(tool)"
-        }
-        return nil
-    }
-
-    struct CommandResult {
-        var status: Int32
-        var output: String
-    }
-
-    struct LabError: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
-    }
-
+    // Commands run as in the layer 2 lab of this target.
+    typealias CommandResult = NetnsLab.CommandResult
+    typealias LabError = NetnsLab.LabError
+    static func which(_ tool: String) -> String? { NetnsLab.which(tool) }
     @discardableResult
-    static func run(_ arguments: [String]) throws -> CommandResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: which(arguments[0]) ?? arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandResult(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
-    }
+    static func run(_ arguments: [String]) throws -> CommandResult { try NetnsLab.run(arguments) }
 
     @discardableResult
     func must(_ arguments: [String]) throws -> String {

@@ -52,7 +52,10 @@ struct StateBuilderTests {
         let decoded = try SpeakerState.decode(published)
         let omitted = try #require(decoded.omitted)
         #expect(decoded.ips.count + omitted.announced + omitted.notAnnounced == count)
-        #expect(decoded.ips.contains { $0.protocol == .bgp } || omitted.announced + omitted.notAnnounced > 0)
+        // Both plans reach the document: advertised BGP IPs and announced layer 2 ones are kept.
+        #expect(decoded.ips.contains { $0.protocol == .bgp && $0.announced })
+        #expect(decoded.ips.contains { $0.protocol == .layer2 && $0.announced })
+        #expect(omitted.announced + omitted.notAnnounced > 0)
     }
 
     /// With a small limit the pre-selection itself decides: only the first `keep` of each kind.

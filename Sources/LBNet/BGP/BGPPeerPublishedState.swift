@@ -6,9 +6,7 @@ import Synchronization
 final class BGPPeerPublishedState: Sendable {
     private struct State {
         var status = BGPPeerStatus()
-        var subscribers: [Int: AsyncStream<BGPPeerStatus>.Continuation] = [:]
-        var nextSubscriber = 0
-        var finished = false
+        var subscribers = SubscriberList<BGPPeerStatus>()
     }
 
     /// How many unread statuses a slow subscriber may have queued; older ones are dropped.
@@ -23,39 +21,20 @@ final class BGPPeerPublishedState: Sendable {
         state.withLock { s in
             guard status != s.status else { return }
             s.status = status
-            for continuation in s.subscribers.values { continuation.yield(status) }
+            s.subscribers.yield(status)
         }
     }
 
     /// The current status at once, then every change. Finishes when the session is stopped.
     func subscribe() -> AsyncStream<BGPPeerStatus> {
-        let (stream, continuation) = AsyncStream.makeStream(
-            of: BGPPeerStatus.self, bufferingPolicy: .bufferingNewest(Self.subscriberBuffer))
-        let id: Int? = state.withLock { s in
-            continuation.yield(s.status)
-            guard !s.finished else { return nil }
-            let id = s.nextSubscriber
-            s.nextSubscriber += 1
-            s.subscribers[id] = continuation
-            return id
-        }
-        guard let id else {
-            continuation.finish()
-            return stream
-        }
-        continuation.onTermination = { [weak self] _ in
-            _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
-        }
-        return stream
+        SubscriberList.subscribe(
+            bufferingNewest: Self.subscriberBuffer,
+            withList: { body in state.withLock { s in body(&s.subscribers, s.status) } },
+            unsubscribe: { [weak self] body in self?.state.withLock { body(&$0.subscribers) } })
     }
 
     /// Finishes every stream (after stop).
     func finish() {
-        let continuations = state.withLock { s in
-            s.finished = true
-            defer { s.subscribers = [:] }
-            return Array(s.subscribers.values)
-        }
-        for continuation in continuations { continuation.finish() }
+        for continuation in state.withLock({ $0.subscribers.finish() }) { continuation.finish() }
     }
 }

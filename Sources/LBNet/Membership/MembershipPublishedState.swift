@@ -9,9 +9,7 @@ final class MembershipPublishedState: Sendable {
         var live: Set<String>
         var counters = MembershipTransportCounters()
         var events: [MembershipEvent] = []
-        var subscribers: [Int: AsyncStream<Set<String>>.Continuation] = [:]
-        var nextSubscriber = 0
-        var finished = false
+        var subscribers = SubscriberList<Set<String>>()
     }
 
     private let state: Mutex<State>
@@ -32,7 +30,7 @@ final class MembershipPublishedState: Sendable {
             if let events { s.events = events }
             if let live, live != s.live {
                 s.live = live
-                for continuation in s.subscribers.values { continuation.yield(live) }
+                s.subscribers.yield(live)
             }
         }
     }
@@ -41,32 +39,14 @@ final class MembershipPublishedState: Sendable {
     /// falls behind gets only the newest set (an older one is of no use to an election). It
     /// finishes when the transport closes.
     func subscribe() -> AsyncStream<Set<String>> {
-        let (stream, continuation) = AsyncStream.makeStream(of: Set<String>.self, bufferingPolicy: .bufferingNewest(1))
-        let id = state.withLock { s in
-            s.nextSubscriber += 1
-            return s.nextSubscriber
-        }
-        continuation.onTermination = { [weak self] _ in
-            self?.state.withLock { _ = $0.subscribers.removeValue(forKey: id) }
-        }
-        let registered = state.withLock { s in
-            continuation.yield(s.live)
-            guard !s.finished else { return false }
-            s.subscribers[id] = continuation
-            return true
-        }
-        // Outside the lock: finishing runs onTermination, which takes it.
-        if !registered { continuation.finish() }
-        return stream
+        SubscriberList.subscribe(
+            bufferingNewest: 1,
+            withList: { body in state.withLock { s in body(&s.subscribers, s.live) } },
+            unsubscribe: { [weak self] body in self?.state.withLock { body(&$0.subscribers) } })
     }
 
     /// Ends every stream (the transport closed); later subscribers get the final set and an end.
     func finish() {
-        let continuations = state.withLock { s in
-            s.finished = true
-            defer { s.subscribers = [:] }
-            return Array(s.subscribers.values)
-        }
-        for continuation in continuations { continuation.finish() }
+        for continuation in state.withLock({ $0.subscribers.finish() }) { continuation.finish() }
     }
 }

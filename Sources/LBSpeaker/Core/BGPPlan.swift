@@ -101,11 +101,9 @@ extension SpeakerCore {
         config: Config, services: [SpeakerService], readyEndpoints: [ServiceKey: Set<String>],
         nodes: [SpeakerNode], liveSpeakers: Set<String>, node: String
     ) -> BGPPlan {
-        // Layer-2-only configs (the common case) skip the walk over every IP: this runs on each
-        // recomputation, a layer 2 failover's included.
         bgpPlan(
-            config: config, shared: config.pools.contains { $0.protocol == .bgp } ? sharedIPs(services) : [],
-            readyEndpoints: readyEndpoints, nodes: nodes, liveSpeakers: liveSpeakers, node: node)
+            config: config, shared: sharedIPs(services), readyEndpoints: readyEndpoints, nodes: nodes,
+            liveSpeakers: liveSpeakers, node: node)
     }
 
     /// `bgpPlan` from `sharedIPs(services)` computed once for both plans (the runtime's way).
@@ -113,6 +111,9 @@ extension SpeakerCore {
         config: Config, shared: [SharedIP], readyEndpoints: [ServiceKey: Set<String>],
         nodes: [SpeakerNode], liveSpeakers: Set<String>, node: String
     ) -> BGPPlan {
+        // Layer-2-only configs (the common case) skip the walk over every IP: this runs on each
+        // recomputation, a layer 2 failover's included.
+        let shared = config.pools.contains { $0.protocol == .bgp } ? shared : []
         var live = liveSpeakers
         live.insert(node)
         let facts = nodes.map { $0.facts(speakerLive: live.contains($0.name)) }

@@ -67,13 +67,12 @@ public final class NIOBGPAdvertiser: BGPAdvertiser {
     }
 
     public func apply(sessions: [BGPSessionSpec], routes: [IPPrefix: BGPPlan.RouteAttributes]) {
-        let table = routes  // the plan's own table, shared, not copied
         var toStop: [BGPPeerSession] = []
         var toStart: [(String, BGPSessionSpec)] = []
         var toUpdate: [BGPPeerSession] = []
         let proceed: Bool = state.withLock { state in
             guard !state.stopped else { return false }
-            state.routes = table
+            state.routes = routes  // the plan's own table, shared, not copied
             let wanted = Dictionary(sessions.map { ($0.peer.name, $0) }, uniquingKeysWith: { first, _ in first })
             for (name, running) in state.running where wanted[name] != running.spec {
                 if let session = running.session { toStop.append(session) }
@@ -90,12 +89,12 @@ public final class NIOBGPAdvertiser: BGPAdvertiser {
             return true
         }
         guard proceed else { return }
-        for session in toUpdate { session.setRoutes(table) }
+        for session in toUpdate { session.setRoutes(routes) }
         for session in toStop {
             logger.info("closing BGP session", metadata: ["peer": "\(session.endpoint.name)"])
             Task { await session.stop() }
         }
-        for (name, spec) in toStart { start(name: name, spec: spec, routes: table) }
+        for (name, spec) in toStart { start(name: name, spec: spec, routes: routes) }
         signal()
     }
 

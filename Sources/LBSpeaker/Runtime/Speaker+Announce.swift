@@ -24,8 +24,8 @@ extension Speaker {
         // BGP first: its routes go out before layer 2's interface selection, metrics and state
         // (with 10,000 IPs those take longer than the UPDATE stream itself).
         let newBGP = SpeakerCore.bgpPlan(
-            config: config, shared: config.pools.contains { $0.protocol == .bgp } ? shared : [],
-            readyEndpoints: endpoints.readyNodes, nodes: nodes, liveSpeakers: liveMembers, node: node)
+            config: config, shared: shared, readyEndpoints: endpoints.readyNodes, nodes: nodes,
+            liveSpeakers: liveMembers, node: node)
         applyBGP(newBGP, previous: previousRoutes)
         let newPlan = SpeakerCore.layer2Plan(
             config: config, shared: shared, readyEndpoints: endpoints.readyNodes,

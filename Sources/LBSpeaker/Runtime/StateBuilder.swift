@@ -54,15 +54,11 @@ final class StateBuilder: Sendable {
     /// (with 10,000 IPs that took megabytes for entries that are dropped at once).
     static func bounded(_ s: Snapshot, keeping keep: Int) -> SpeakerState {
         // Whether each IP counts as announced: by its BGP entry for a bgp pool, else layer 2's.
-        var announcedByBGP: [IPAddress: Bool] = [:]
-        if let bgpPlan = s.bgpPlan {
-            announcedByBGP.reserveCapacity(bgpPlan.entries.count)
-            for e in bgpPlan.entries { announcedByBGP[e.ip] = e.advertised }
-        }
+        func advertised(_ ip: IPAddress) -> Bool? { s.bgpPlan?.entry(for: ip)?.advertised }
         var status: [(ip: IPAddress, announced: Bool)] = []
         status.reserveCapacity(s.plan.entries.count + s.plan.skipped.count)
-        for e in s.plan.entries { status.append((e.ip, announcedByBGP[e.ip] ?? e.announced)) }
-        for e in s.plan.skipped { status.append((e.ip, announcedByBGP[e.ip] ?? false)) }
+        for e in s.plan.entries { status.append((e.ip, advertised(e.ip) ?? e.announced)) }
+        for e in s.plan.skipped { status.append((e.ip, advertised(e.ip) ?? false)) }
         status.sort { $0.ip < $1.ip }
         var kept: Set<IPAddress> = []
         var keptAnnounced = 0
