@@ -411,6 +411,22 @@ enum AddrGen {
         }
     }
 
+    @Test func orderAndEqualityFollowTheFamilyThenTheValue() async {
+        // The value is stored as two halves: comparing them must order as the whole value does.
+        await propertyCheck(count: 1000, input: AddrGen.address, AddrGen.address) { a, b in
+            #expect((a < b) == ((a.family, a.value) < (b.family, b.value)))
+            #expect((a == b) == (a.family == b.family && a.value == b.value))
+            #expect(IPAddress(family: a.family, value: a.value) == a)
+        }
+    }
+
+    @Test func layoutIsCompact() {
+        // Tables keyed by address (plans, route tables, sets) are made of these: a regression to
+        // a 16-byte-aligned stored UInt128 makes the strides 32 and 48 again.
+        #expect(MemoryLayout<IPAddress>.stride == 24)
+        #expect(MemoryLayout<IPPrefix>.stride == 24)
+    }
+
     @Test func advanceAndRetreatAreInverse() async {
         await propertyCheck(count: 500, input: AddrGen.address, Gen.uint64()) { a, d in
             let delta = UInt128(d)

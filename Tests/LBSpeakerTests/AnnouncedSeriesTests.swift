@@ -24,13 +24,16 @@ struct AnnouncedSeriesTests {
     @Test func tenThousandSeriesComeAndGo() {
         let metrics = SpeakerMetrics()
         let base = Fixtures.ip("10.100.0.0").value
-        let keys = Set((0..<10_000).map { i in
+        let keys = (0..<10_000).map { i in
             SpeakerMetrics.AnnouncedKey(
                 ip: IPAddress(ipv4: UInt32(base) + UInt32(i)), service: Fixtures.key("svc-\(i)"), protocol: .bgp)
-        })
-        metrics.setAnnounced(keys, node: "n1")
+        }
+        // Given in any order, and with repeats: one series each, in address order.
+        metrics.setAnnounced(keys.reversed() + keys.prefix(10), node: "n1")
         let lines = metrics.emitToString().split(separator: "\n").filter { $0.hasPrefix("metallb_speaker_announced{") }
         #expect(lines.count == 10_000)
+        #expect(lines.first == #"metallb_speaker_announced{ip="10.100.0.0",node="n1",protocol="bgp",service="default/svc-0"} 1"#)
+        #expect(lines.last == #"metallb_speaker_announced{ip="10.100.39.15",node="n1",protocol="bgp",service="default/svc-9999"} 1"#)
         metrics.setAnnounced([], node: "n1")
         #expect(!metrics.emitToString().contains("metallb_speaker_announced{"))
     }

@@ -76,7 +76,16 @@ import Testing
         }
         let reference = try #require(plans.first)
         let allIPs = Set(cluster.services.flatMap(\.ingressIPs))
-        #expect(Set(reference.entries.map(\.ip)).union(reference.skipped.map(\.ip)) == allIPs, "seed \(seed)")
+        // Every IP is in exactly one plan: layer 2's (elected, or skipped as in no pool) or BGP's.
+        let layer2IPs = Set(reference.entries.map(\.ip)).union(reference.skipped.map(\.ip))
+        let bgpIPs = Set(
+            SpeakerCore.bgpPlan(
+                config: config, services: cluster.services, readyEndpoints: cluster.ready, nodes: cluster.nodes,
+                liveSpeakers: cluster.live, node: reference.node
+            ).entries.map(\.ip))
+        #expect(layer2IPs.isDisjoint(with: bgpIPs), "seed \(seed)")
+        #expect(layer2IPs.union(bgpIPs) == allIPs, "seed \(seed)")
+        #expect(!bgpIPs.contains { config.pool(containing: $0)?.protocol != .bgp }, "seed \(seed)")
         for entry in reference.entries {
             let owners = plans.map { $0.entry(for: entry.ip)?.owner }
             #expect(owners.allSatisfy { $0 == entry.owner }, "seed \(seed) ip \(entry.ip): owners \(owners)")

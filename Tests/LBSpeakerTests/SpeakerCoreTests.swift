@@ -131,19 +131,19 @@ import Testing
         #expect(entry.trafficPolicy == .cluster)
     }
 
-    @Test func ipsInNoPoolOrABGPPoolAreReportedNotAnnounced() throws {
+    @Test func ipsInNoPoolAreReportedAndBGPPoolIPsAreLeftToTheBGPPlan() throws {
         let stray = F.ip("10.9.9.9")
         let routed = F.ip("203.0.113.7")
         let plan = F.plan([F.service("stray", [stray]), F.service("routed", [routed])], node: "node-a")
         #expect(plan.entries.isEmpty)
         #expect(plan.announced.isEmpty)
-        #expect(plan.skipped.map(\.ip) == [stray, routed])
+        #expect(plan.skipped.map(\.ip) == [stray])
         #expect(plan.skipped(for: stray)?.reason == .noPool)
-        #expect(plan.skipped(for: routed)?.reason == .notLayer2(pool: "routed", protocol: .bgp))
-        #expect(plan.skipped(for: routed)?.reason.code == "notLayer2Pool")
+        #expect(plan.skipped(for: stray)?.reason.code == "noPool")
         #expect(plan.services(for: stray) == [F.key("stray")])
-        #expect(plan.services(for: routed) == [F.key("routed")])
+        #expect(plan.skipped(for: routed) == nil)
         #expect(plan.entry(for: routed) == nil)
+        #expect(plan.services(for: routed).isEmpty)
     }
 
     @Test func servicesThatAreNotOursAreIgnored() {

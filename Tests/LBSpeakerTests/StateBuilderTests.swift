@@ -45,7 +45,8 @@ struct StateBuilderTests {
 
     @Test func aHugeSnapshotPublishesTheBytesOfTheWholeDocument() throws {
         let s = Self.snapshot(l2: 3_000, bgp: 2_500, stray: 300)
-        let count = s.plan.entries.count + s.plan.skipped.count
+        let count = s.plan.entries.count + s.plan.skipped.count + (s.bgpPlan?.entries.count ?? 0)
+        #expect(count == 3_000 + 2_500 + 300)
         #expect(!SpeakerState.messagesCanFit(ipCount: count, in: SpeakerState.annotationBudget))
         let published = try StateBuilder.content(s).state
         #expect(try published == Self.whole(s).jsonString(fittingIn: SpeakerState.annotationBudget))

@@ -3,7 +3,10 @@
 /// MetalLB) does.
 public struct IPPrefix: Hashable, Sendable, CustomStringConvertible, Codable {
     public let network: IPAddress
-    public let length: Int
+    /// Stored in a byte: with `IPAddress`'s 17 bytes the prefix fits a stride of 24 (an `Int`
+    /// made it 32; a BGP table holds one per route).
+    private let storedLength: UInt8
+    public var length: Int { Int(storedLength) }
 
     public var family: IPFamily { network.family }
 
@@ -11,7 +14,7 @@ public struct IPPrefix: Hashable, Sendable, CustomStringConvertible, Codable {
     /// fit the family.
     public init?(address: IPAddress, length: Int) {
         guard length >= 0, length <= address.family.bitWidth else { return nil }
-        self.length = length
+        self.storedLength = UInt8(length)
         self.network = IPAddress(
             family: address.family, value: address.value & IPPrefix.mask(family: address.family, length: length))!
     }

@@ -21,13 +21,18 @@ public struct BGPPlan: Sendable, Hashable {
         public var advertisingNodes: [String]
         /// Why this node does not advertise it; empty when it does.
         public var reasons: [NotAnnouncingReason]
-        /// The prefixes the IP is advertised as (one per `bgp-advertisements` entry, after
-        /// `aggregation-length`); the same whether or not this node advertises.
-        public var prefixes: [IPPrefix]
+        /// The lengths of `prefixes`, distinct, in advertisement order. One array per pool and
+        /// family, shared by its entries: an array of prefixes per entry was an allocation per
+        /// IP (with 10,000 IPs, most of a megabyte).
+        public var prefixLengths: [UInt8]
+
+        /// The prefixes the IP is advertised as (one per distinct `aggregation-length` of the
+        /// pool's `bgp-advertisements`); the same whether or not this node advertises.
+        public var prefixes: [IPPrefix] { prefixLengths.compactMap { IPPrefix(address: ip, length: Int($0)) } }
 
         public init(
             ip: IPAddress, pool: String, services: [ServiceKey], trafficPolicy: ExternalTrafficPolicy,
-            advertised: Bool, advertisingNodes: [String], reasons: [NotAnnouncingReason], prefixes: [IPPrefix]
+            advertised: Bool, advertisingNodes: [String], reasons: [NotAnnouncingReason], prefixLengths: [UInt8]
         ) {
             self.ip = ip
             self.pool = pool
@@ -36,7 +41,7 @@ public struct BGPPlan: Sendable, Hashable {
             self.advertised = advertised
             self.advertisingNodes = advertisingNodes
             self.reasons = reasons
-            self.prefixes = prefixes
+            self.prefixLengths = prefixLengths
         }
     }
 
@@ -67,7 +72,13 @@ public struct BGPPlan: Sendable, Hashable {
     public init(node: String, localNodeKnown: Bool, entries: [Entry], routes: [IPPrefix: RouteAttributes], peers: [PeerSelection]) {
         self.node = node
         self.localNodeKnown = localNodeKnown
-        self.entries = entries.sorted { $0.ip < $1.ip }
+        // The planner's entries come sorted: checking is a pass, sorting a copy of them all.
+        var sorted = true
+        for i in entries.indices.dropFirst() where !(entries[i - 1].ip < entries[i].ip) {
+            sorted = false
+            break
+        }
+        self.entries = sorted ? entries : entries.sorted { $0.ip < $1.ip }
         self.routes = routes
         self.peers = peers
     }
@@ -120,14 +131,14 @@ extension SpeakerCore {
         let localNode = nodes.first { $0.name == node }
         var entries: [BGPPlan.Entry] = []
         var routes: [IPPrefix: BGPPlan.RouteAttributes] = [:]
-        routes.reserveCapacity(shared.count)  // at most one route per IP and advertisement, most often one
         // Per pool, computed once: its advertisements' attributes (normalized) and, for
         // `Cluster` IPs, who is eligible: eligibility does not depend on the IP, only on the
         // pool and the nodes (with 10,000 IPs this is most of the plan's cost otherwise).
         var advertisementsByPool: [String: [(BGPAdvertisement, BGPPlan.RouteAttributes)]] = [:]
         var clusterEligibility: [String: (eligible: [String], reasons: [NotAnnouncingReason], advertised: Bool)] = [:]
+        var lengthsByPool: [String: (v4: [UInt8], v6: [UInt8])] = [:]
         // In address order (as `shared` is), so the plan's own sort finds its input sorted.
-        for sharing in shared {
+        for (position, sharing) in shared.enumerated() {
             let ip = sharing.ip
             guard let pool = config.pool(containing: ip), pool.protocol == .bgp else { continue }
             let keys = sharing.services
@@ -157,34 +168,49 @@ extension SpeakerCore {
                     return ($0, attributes)
                 }
                 advertisementsByPool[pool.name] = advertisements
+                lengthsByPool[pool.name] = (
+                    Self.distinctLengths(advertisements.map(\.0.aggregationLength), family: .ipv4),
+                    Self.distinctLengths(advertisements.map(\.0.aggregationLengthV6), family: .ipv6)
+                )
             }
-            var prefixes: [IPPrefix] = []
-            prefixes.reserveCapacity(advertisements.count)
-            for (advertisement, attributes) in advertisements {
+            if entries.isEmpty { entries.reserveCapacity(shared.count - position) }
+            for (advertisement, attributes) in advertisements where verdict.advertised {
                 let length = ip.family == .ipv4 ? advertisement.aggregationLength : advertisement.aggregationLengthV6
                 guard let prefix = IPPrefix(address: ip, length: length) else { continue }
-                if !prefixes.contains(prefix) { prefixes.append(prefix) }
-                if verdict.advertised {
-                    if var existing = routes[prefix] {
-                        if existing != attributes {
-                            existing.merge(attributes)
-                            routes[prefix] = existing
-                        }
-                    } else {
-                        routes[prefix] = attributes
+                // Sized at the first route (most often one per IP from here on): growing by
+                // doubling held two tables at once, and sizing up front cost a table's worth
+                // when this node advertises nothing.
+                if routes.isEmpty { routes.reserveCapacity(shared.count - position) }
+                if var existing = routes[prefix] {
+                    if existing != attributes {
+                        existing.merge(attributes)
+                        routes[prefix] = existing
                     }
+                } else {
+                    routes[prefix] = attributes
                 }
             }
+            let lengths = lengthsByPool[pool.name]!
             entries.append(
                 BGPPlan.Entry(
                     ip: ip, pool: pool.name, services: keys, trafficPolicy: policy, advertised: verdict.advertised,
-                    advertisingNodes: verdict.eligible, reasons: verdict.reasons, prefixes: prefixes))
+                    advertisingNodes: verdict.eligible, reasons: verdict.reasons,
+                    prefixLengths: ip.family == .ipv4 ? lengths.v4 : lengths.v6))
         }
         let labels = localNode?.labels ?? [:]
         let peers = config.peers.map {
             BGPPlan.PeerSelection(peer: $0, selected: localNode != nil && $0.nodeSelectors.matchesAny(labels))
         }
         return BGPPlan(node: node, localNodeKnown: localNode != nil, entries: entries, routes: routes, peers: peers)
+    }
+
+    /// The distinct valid lengths among `lengths`, in their order.
+    private static func distinctLengths(_ lengths: [Int], family: IPFamily) -> [UInt8] {
+        var result: [UInt8] = []
+        for length in lengths where length >= 0 && length <= family.bitWidth && !result.contains(UInt8(length)) {
+            result.append(UInt8(length))
+        }
+        return result
     }
 }
 

@@ -49,7 +49,7 @@ public struct Layer2Plan: Sendable, Hashable {
         }
     }
 
-    /// An IP of one of our Services that layer 2 does not handle, and why.
+    /// An IP of one of our Services that no protocol handles (it is in no pool), and why.
     public struct Skipped: Sendable, Hashable {
         public var ip: IPAddress
         /// The Services whose status holds the IP, sorted.
@@ -71,7 +71,8 @@ public struct Layer2Plan: Sendable, Hashable {
     public let localNodeKnown: Bool
     /// The layer2 IPs, sorted by address (IPv4 first).
     public let entries: [Entry]
-    /// The IPs layer 2 does not handle, sorted by address.
+    /// The IPs in no pool, sorted by address. (IPs of a bgp pool are in neither list: the BGP
+    /// plan has them.)
     public let skipped: [Skipped]
     /// The IPs this node announces.
     public let announced: Set<IPAddress>
@@ -102,13 +103,13 @@ public struct Layer2Plan: Sendable, Hashable {
         self.index = index
     }
 
-    /// The layer2 entry for `ip`, or nil when the IP is skipped or unknown.
+    /// The layer2 entry for `ip`, or nil when the IP is skipped, not layer 2's, or unknown.
     public func entry(for ip: IPAddress) -> Entry? {
         guard case .entry(let i) = index[ip] else { return nil }
         return entries[i]
     }
 
-    /// The skipped entry for `ip`, or nil when the IP is a layer2 IP or unknown.
+    /// The skipped entry for `ip`, or nil when the IP is in a pool, or unknown.
     public func skipped(for ip: IPAddress) -> Skipped? {
         guard case .skipped(let i) = index[ip] else { return nil }
         return skipped[i]
@@ -116,7 +117,7 @@ public struct Layer2Plan: Sendable, Hashable {
 
     /// The Services using `ip` (sorted), whether layer 2 announces it or not, to attribute an
     /// event about the IP (a conflicting MAC, a take-over) to the right objects. Empty when no
-    /// Service of ours has the IP.
+    /// Service of ours has the IP, or it is a bgp pool's.
     public func services(for ip: IPAddress) -> [ServiceKey] {
         switch index[ip] {
         case .entry(let i): entries[i].services

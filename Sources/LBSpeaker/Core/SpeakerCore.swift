@@ -27,8 +27,8 @@ public enum SpeakerCore {
     /// An IP shared by several Services is one election: with `Local`, a node with a ready
     /// endpoint of any sharing Service that has `Local` qualifies (the allocator only lets
     /// Services with the same policy share, so mixed policies are a transient state; the Local
-    /// rule is the safe reading of it). IPs outside any pool, or in a non-layer2 pool, are
-    /// returned in `Layer2Plan.skipped` with the reason.
+    /// rule is the safe reading of it). IPs outside any pool are returned in
+    /// `Layer2Plan.skipped`; IPs of another protocol's pool are left out (`bgpPlan` has them).
     public static func layer2Plan(
         config: Config, services: [SpeakerService], readyEndpoints: [ServiceKey: Set<String>],
         nodes: [SpeakerNode], liveSpeakers: Set<String>, node: String
@@ -54,11 +54,9 @@ public enum SpeakerCore {
                 skipped.append(Layer2Plan.Skipped(ip: ip, services: keys, reason: .noPool))
                 continue
             }
-            guard pool.protocol == .layer2 else {
-                skipped.append(
-                    Layer2Plan.Skipped(ip: ip, services: keys, reason: .notLayer2(pool: pool.name, protocol: pool.protocol)))
-                continue
-            }
+            // Not recorded as skipped: the BGP plan has its entry, and a line per BGP IP here
+            // was megabytes with 10,000 of them.
+            guard pool.protocol == .layer2 else { continue }
             var ready: Set<String> = []
             for key in sharing.localServices { ready.formUnion(readyEndpoints[key] ?? []) }
             let input = ElectionInput(

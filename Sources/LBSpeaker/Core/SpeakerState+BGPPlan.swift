@@ -2,8 +2,8 @@ import LBCore
 
 extension SpeakerState {
     /// Adds what the BGP plan says to a document built from the layer 2 plan: every IP of a bgp
-    /// pool gets its BGP entry (advertised or not, why not, the prefix, the peers it goes to)
-    /// in place of layer 2's "not a layer2 pool" line, and `bgpPeers` lists the sessions.
+    /// pool gets its BGP entry (advertised or not, why not, the prefix, the peers it goes to),
+    /// replacing any line the document had for it, and `bgpPeers` lists the sessions.
     ///
     /// - Parameters:
     ///   - bgp: the BGP plan computed from the same inputs as the layer 2 plan.
@@ -14,6 +14,7 @@ extension SpeakerState {
         let established = (sessions ?? []).filter(\.isEstablished).map(\.name).sorted()
         var byIP: [IPAddress: Int] = [:]
         for (i, entry) in ips.enumerated() { byIP[entry.ip] = i }
+        ips.reserveCapacity(ips.count + bgp.entries.count)
         for e in bgp.entries {
             var reasons = e.reasons.map { messages ? Reason($0) : Reason(code: $0.code, message: "") }
             if !e.advertised && !bgp.localNodeKnown { reasons.insert(.nodeNotFound, at: 0) }

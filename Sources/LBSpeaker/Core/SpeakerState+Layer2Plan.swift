@@ -4,7 +4,8 @@ extension SpeakerState {
     /// The document a speaker publishes for a layer 2 plan.
     ///
     /// - Parameters:
-    ///   - plan: this node's plan; its layer2 entries and its skipped IPs both become `ips`.
+    ///   - plan: this node's plan; its layer2 entries and its skipped IPs both become `ips`
+    ///     (a bgp pool's IPs come from `merge(bgp:sessions:messages:)`).
     ///   - memberAddress: this speaker's membership address (`host:port`), nil before it joins.
     ///   - liveMembers: the speakers the membership protocol sees alive.
     ///   - interfaces: the interfaces the runtime actually announces each IP on, when it knows
@@ -30,14 +31,9 @@ extension SpeakerState {
                     interfaces: e.announced ? interfaces[e.ip] ?? e.interfaces : [], reasons: reasons))
         }
         for s in plan.skipped {
-            let proto: PoolProtocol? =
-                switch s.reason {
-                case .noPool: nil
-                case .notLayer2(_, let p): p
-                }
             ips.append(
                 AddressState(
-                    ip: s.ip, pool: s.reason.pool, services: s.services.map(\.description), protocol: proto,
+                    ip: s.ip, pool: s.reason.pool, services: s.services.map(\.description), protocol: nil,
                     announced: false, owner: nil, interfaces: [], reasons: [messages ? Reason(s.reason) : Reason(code: s.reason.code, message: "")]))
         }
         self.init(node: plan.node, memberAddress: memberAddress, liveMembers: Array(liveMembers), ips: ips)

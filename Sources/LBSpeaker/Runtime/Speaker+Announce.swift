@@ -60,13 +60,13 @@ extension Speaker {
         }
         ipInterfaces = newInterfaces
         logChanges(from: previousAnnounced, to: newPlan)
-        var series = Set<SpeakerMetrics.AnnouncedKey>()
+        var series: [SpeakerMetrics.AnnouncedKey] = []
         series.reserveCapacity(newPlan.announced.count + newBGP.routes.count)
-        for entry in newPlan.announcedEntries {
-            for service in entry.services { series.insert(.init(ip: entry.ip, service: service, protocol: .layer2)) }
+        for entry in newPlan.entries where entry.announced {
+            for service in entry.services { series.append(.init(ip: entry.ip, service: service, protocol: .layer2)) }
         }
         for entry in newBGP.entries where entry.advertised {
-            for service in entry.services { series.insert(.init(ip: entry.ip, service: service, protocol: .bgp)) }
+            for service in entry.services { series.append(.init(ip: entry.ip, service: service, protocol: .bgp)) }
         }
         metrics.setAnnounced(series, node: node)
         metrics.retainLayer2Series(for: Set(newPlan.entries.map(\.ip)))
@@ -129,7 +129,7 @@ extension Speaker {
             let entry = new.entry(for: ip)
             let metadata: Logger.Metadata = [
                 "ip": "\(ip)", "owner": "\(entry?.owner ?? "<none>")",
-                "reasons": "\(entry?.reasons.map(\.code) ?? [new.skipped(for: ip)?.reason.code ?? "notAService"])",
+                "reasons": "\(entry?.reasons.map(\.code) ?? [new.skipped(for: ip)?.reason.code ?? "notInLayer2Plan"])",
             ]
             if detailed {
                 logger.info("stopped announcing", metadata: metadata)

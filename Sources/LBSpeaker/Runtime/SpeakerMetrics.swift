@@ -16,11 +16,12 @@ public final class SpeakerMetrics: Sendable {
     private let drops: [MembershipDropReason: Counter]
     private let lastTransport = Mutex(MembershipTransportCounters())
     private let perIP = Mutex<[IPAddress: IPCounters]>([:])
-    /// `metallb_speaker_announced`: kept here and rendered as text, not as registry gauges.
-    /// swift-prometheus copies a metric family's whole table on every gauge added or removed, so
-    /// 10,000 announced IPs cost O(n^2) copies (seconds of CPU, and tens of MB of churn, per
-    /// change); here a change costs one sort and one render.
-    private let announced = Mutex<(keys: Set<AnnouncedKey>, text: [UInt8])>(([], []))
+    /// `metallb_speaker_announced`: kept here as a sorted array and rendered at each scrape, not
+    /// as registry gauges. swift-prometheus copies a metric family's whole table on every gauge
+    /// added or removed, so 10,000 announced IPs cost O(n^2) copies (seconds of CPU, and tens of
+    /// MB of churn, per change); here a change costs one sort. Keeping the rendered text as well
+    /// (or a set) was about 2 MB with 10,000 series; a render takes a few milliseconds.
+    private let announced = Mutex<(keys: [AnnouncedKey], node: String)>(([], ""))
     /// `ironlb_speaker_layer2_drops_total{reason}`, created when a reason first occurs.
     private let layer2Drops = Mutex<[String: Counter]>([:])
     /// The `metallb_bgp_*{peer}` series per peer label, with the update count last recorded.
@@ -41,8 +42,8 @@ public final class SpeakerMetrics: Sendable {
         var foreign: Counter
     }
 
-    /// One `metallb_speaker_announced` series.
-    struct AnnouncedKey: Sendable, Hashable {
+    /// One `metallb_speaker_announced` series, ordered as the exposition lists them.
+    struct AnnouncedKey: Sendable, Hashable, Comparable {
         var ip: IPAddress
         var service: ServiceKey
         var `protocol`: PoolProtocol
@@ -51,6 +52,10 @@ public final class SpeakerMetrics: Sendable {
             self.ip = ip
             self.service = service
             self.protocol = `protocol`
+        }
+
+        static func < (a: AnnouncedKey, b: AnnouncedKey) -> Bool {
+            (a.ip, a.service, a.protocol.rawValue) < (b.ip, b.service, b.protocol.rawValue)
         }
     }
 
@@ -166,20 +171,28 @@ public final class SpeakerMetrics: Sendable {
 
     /// Sets `metallb_speaker_announced` to 1 for exactly `announced` (one series per IP and
     /// Service using it); series no longer announced disappear.
-    func setAnnounced(_ keys: Set<AnnouncedKey>, node: String) {
+    /// Series given twice count once.
+    func setAnnounced(_ keys: [AnnouncedKey], node: String) {
+        var keys = keys
+        keys.sort()
+        var unique = keys.isEmpty ? 0 : 1
+        for i in keys.indices.dropFirst() where keys[i] != keys[unique - 1] {
+            keys[unique] = keys[i]
+            unique += 1
+        }
+        keys.removeLast(keys.count - unique)
         announced.withLock { state in
-            guard state.keys != keys else { return }
-            state.keys = keys
-            state.text = Self.renderAnnounced(keys, node: node)
+            state.keys = keys.isEmpty ? [] : keys
+            state.node = node
         }
     }
 
-    /// The exposition text of `metallb_speaker_announced` (MetalLB's name, help and labels).
-    static func renderAnnounced(_ keys: Set<AnnouncedKey>, node: String) -> [UInt8] {
-        guard !keys.isEmpty else { return [] }
+    /// The exposition text of `metallb_speaker_announced` (MetalLB's name, help and labels);
+    /// `sorted` in exposition order.
+    static func renderAnnounced(_ sorted: [AnnouncedKey], node: String) -> [UInt8] {
+        guard !sorted.isEmpty else { return [] }
         var out = "# HELP metallb_speaker_announced Services being announced from this node. This is desired state, it "
             + "does not guarantee that the routing protocols have converged.\n# TYPE metallb_speaker_announced gauge\n"
-        let sorted = keys.sorted { ($0.ip, $0.service, $0.protocol.rawValue) < ($1.ip, $1.service, $1.protocol.rawValue) }
         out.reserveCapacity(out.utf8.count + sorted.count * 110)
         let nodeLabel = escapeLabel(node)
         for key in sorted {
@@ -206,7 +219,11 @@ public final class SpeakerMetrics: Sendable {
 
     /// The series kept outside the registry, in exposition format (`ObservabilityServer`'s
     /// `extraMetrics`).
-    public func extraExposition() -> [UInt8] { announced.withLock { $0.text } }
+    public func extraExposition() -> [UInt8] {
+        // Rendered outside the lock, from the array the lock hands out (shared, not copied).
+        let (keys, node) = announced.withLock { ($0.keys, $0.node) }
+        return Self.renderAnnounced(keys, node: node)
+    }
 
     /// Everything this speaker exports: the registry's series and the ones kept outside it.
     public func emitToString() -> String {

@@ -33,8 +33,9 @@ final class StateBuilder: Sendable {
     /// The document a snapshot publishes (pure; also used for the final write at shutdown).
     static func content(_ s: Snapshot) throws -> SpeakerLease.Content {
         let budget = SpeakerState.annotationBudget
-        // Every IP the speaker knows is in the layer 2 plan (announced, or skipped as not layer 2).
-        let count = s.plan.entries.count + s.plan.skipped.count
+        // Every IP the speaker knows is in one of the plans: layer 2's (entries, or skipped as in
+        // no pool) or BGP's.
+        let count = s.plan.entries.count + s.plan.skipped.count + (s.bgpPlan?.entries.count ?? 0)
         var document: SpeakerState
         if SpeakerState.messagesCanFit(ipCount: count, in: budget) {
             document = SpeakerState(
@@ -53,12 +54,13 @@ final class StateBuilder: Sendable {
     /// order, the rest counted in `omitted`. Publishes the same bytes as building every entry
     /// (with 10,000 IPs that took megabytes for entries that are dropped at once).
     static func bounded(_ s: Snapshot, keeping keep: Int) -> SpeakerState {
-        // Whether each IP counts as announced: by its BGP entry for a bgp pool, else layer 2's.
-        func advertised(_ ip: IPAddress) -> Bool? { s.bgpPlan?.entry(for: ip)?.advertised }
+        // The plans hold disjoint IPs: a bgp pool's are only in the BGP plan.
+        let bgpEntries = s.bgpPlan?.entries ?? []
         var status: [(ip: IPAddress, announced: Bool)] = []
-        status.reserveCapacity(s.plan.entries.count + s.plan.skipped.count)
-        for e in s.plan.entries { status.append((e.ip, advertised(e.ip) ?? e.announced)) }
-        for e in s.plan.skipped { status.append((e.ip, advertised(e.ip) ?? false)) }
+        status.reserveCapacity(s.plan.entries.count + s.plan.skipped.count + bgpEntries.count)
+        for e in s.plan.entries { status.append((e.ip, e.announced)) }
+        for e in s.plan.skipped { status.append((e.ip, false)) }
+        for e in bgpEntries { status.append((e.ip, e.advertised)) }
         status.sort { $0.ip < $1.ip }
         var kept: Set<IPAddress> = []
         var keptAnnounced = 0
