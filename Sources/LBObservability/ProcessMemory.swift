@@ -10,7 +10,10 @@ public enum ProcessMemory {
     /// glibc gives busy threads arenas of their own (up to 8 per core), each keeping freed memory
     /// for reuse. The daemons' work is serialised on a few actors, so extra arenas buy no
     /// throughput and only hold memory: with 10,000 Services the controller's peak RSS dropped by
-    /// about 1.5 MiB at 2 arenas. Call it first thing in `main`, before threads start allocating.
+    /// about 1.5 MiB at 2 arenas. Call it first thing in `main`, before threads start allocating:
+    /// a thread's first allocation makes it an arena of its own while the count is under the
+    /// limit, and it keeps that arena. An `AsyncParsableCommand`'s `run()` is already too late
+    /// (it runs on a pool thread); override `static func main()` instead.
     ///
     /// - Returns: whether the limit was applied (false on non-glibc systems, or when the
     ///   environment already decides).

@@ -76,8 +76,14 @@ struct LBControllerCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
+    /// The entry point: the malloc arena limit is set on the main thread before any other
+    /// thread exists (`run()` runs on a pool thread that already has an arena of its own).
+    static func main() async {
         ProcessMemory.limitMallocArenas(environment: ProcessInfo.processInfo.environment)
+        await main(nil)
+    }
+
+    func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -13,7 +13,7 @@ extension Speaker {
         dirty = false
         let node = configuration.nodeName
         let config = config ?? Config()
-        let shared = SpeakerCore.sharedIPs(Array(speakerServices.values))
+        let shared = SpeakerCore.sharedIPs(speakerServices.values)
         let nodes = Array(speakerNodes.values)
         // The previous plans are let go before the new ones are built, so two of each never
         // coexist (with 10,000 IPs each is megabytes); what is compared across is kept apart.
