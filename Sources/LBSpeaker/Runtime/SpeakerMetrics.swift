@@ -191,15 +191,20 @@ public final class SpeakerMetrics: Sendable {
     /// `sorted` in exposition order.
     static func renderAnnounced(_ sorted: [AnnouncedKey], node: String) -> [UInt8] {
         guard !sorted.isEmpty else { return [] }
-        var out = "# HELP metallb_speaker_announced Services being announced from this node. This is desired state, it "
+        // Written as bytes: a String converted at the end was a second copy of the whole text
+        // at every scrape (a megabyte with 10,000 series).
+        let header = "# HELP metallb_speaker_announced Services being announced from this node. This is desired state, it "
             + "does not guarantee that the routing protocols have converged.\n# TYPE metallb_speaker_announced gauge\n"
-        out.reserveCapacity(out.utf8.count + sorted.count * 110)
         let nodeLabel = escapeLabel(node)
+        var out: [UInt8] = []
+        out.reserveCapacity(header.utf8.count + sorted.count * (100 + nodeLabel.utf8.count))
+        out.append(contentsOf: header.utf8)
         for key in sorted {
-            out += "metallb_speaker_announced{ip=\"\(key.ip)\",node=\"\(nodeLabel)\",protocol=\"\(key.protocol.rawValue)\","
+            let line = "metallb_speaker_announced{ip=\"\(key.ip)\",node=\"\(nodeLabel)\",protocol=\"\(key.protocol.rawValue)\","
                 + "service=\"\(escapeLabel(key.service.description))\"} 1\n"
+            out.append(contentsOf: line.utf8)
         }
-        return Array(out.utf8)
+        return out
     }
 
     /// A label value escaped as the exposition format requires (backslash, quote, newline).
