@@ -72,7 +72,7 @@ release-speaker:
 	@if [ .build-static/release/lb-speaker -ot $(SPEAKER_ORDER) ]; then rm -f .build-static/release/lb-speaker; fi
 	$(SWIFT) build $(RELEASE_FLAGS) --scratch-path .build-static --product lb-speaker
 
-## Regenerate deploy/lb-speaker.order after changes to the speaker (root, valgrind; about 10
+## Regenerate deploy/lb-speaker.order after changes to the speaker (root, valgrind; about 4
 ## minutes): which functions lb-speaker runs in the benchmarks' labs, under callgrind.
 speaker-order: release-speaker
 	@command -v valgrind >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind)

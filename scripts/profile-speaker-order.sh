@@ -14,7 +14,7 @@
 # listed ones, as without ordering, so the only cost of not rerunning this is memory.
 #
 # Needs root and what `make bench-speaker` and `make bench-bgp` need, plus valgrind. Takes about
-# 10 minutes. Run it from the repository root: `make speaker-order`.
+# 4 minutes. Run it from the repository root: `make speaker-order`.
 set -euo pipefail
 
 root=$(pwd)

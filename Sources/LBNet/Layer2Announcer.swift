@@ -211,11 +211,15 @@ public final class Layer2Announcer: Sendable {
         let timeoutMS: Int32 =
             index == 0 ? Int32(clamping: max(1, parts.seconds * 1000 + parts.attoseconds / 1_000_000_000_000_000)) : -1
         let socket = sockets[index]
+        // Made once: an array literal here was a heap allocation on every wake-up, that is on
+        // every ARP/NDP request.
+        var fds = [
+            pollfd(fd: socket.fileDescriptor, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0),
+        ]
         while state.withLock({ $0.phase == .running }) {
-            var fds = [
-                pollfd(fd: socket.fileDescriptor, events: Int16(POLLIN), revents: 0),
-                pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0),
-            ]
+            fds[0].revents = 0
+            fds[1].revents = 0
             if poll(&fds, 2, timeoutMS) > 0 && fds[0].revents != 0 { drain(socket) }
             guard index == 0 else { continue }
             state.withLock { state in

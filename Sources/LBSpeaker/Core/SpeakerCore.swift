@@ -90,6 +90,7 @@ public enum SpeakerCore {
     /// One sorted array of (IP, Service) pairs grouped in a pass: a dictionary per IP, as this
     /// was before, cost about 140 bytes per IP more and as many allocations, on every
     /// recomputation (with 10,000 IPs, megabytes of the speaker's peak memory).
+    ///
     /// Takes any collection, so the runtime passes its dictionary's values without an array
     /// copy of them (with 10,000 Services, 800 KB).
     static func sharedIPs(_ services: some Collection<SpeakerService>) -> [SharedIP] {

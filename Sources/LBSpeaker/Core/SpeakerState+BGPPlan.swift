@@ -12,11 +12,16 @@ extension SpeakerState {
     ///   - messages: false leaves the reasons' messages empty, as in `init(plan:...)`.
     public mutating func merge(bgp: BGPPlan, sessions: [PeerState]?, messages: Bool = true) {
         let established = (sessions ?? []).filter(\.isEstablished).map(\.name).sorted()
+        // Built only when there is something to merge: the layer 2 plan leaves bgp pools' IPs
+        // out, so this guards a document that already had them, and a layer-2-only speaker
+        // publishing 1,000 IPs should not index them on every change for nothing.
         var byIP: [IPAddress: Int] = [:]
-        for (i, entry) in ips.enumerated() { byIP[entry.ip] = i }
-        ips.reserveCapacity(ips.count + bgp.entries.count)
+        if !bgp.entries.isEmpty {
+            for (i, entry) in ips.enumerated() { byIP[entry.ip] = i }
+            ips.reserveCapacity(ips.count + bgp.entries.count)
+        }
         for e in bgp.entries {
-            var reasons = e.reasons.map { messages ? Reason($0) : Reason(code: $0.code, message: "") }
+            var reasons = e.reasons.map { Reason($0, message: messages) }
             if !e.advertised && !bgp.localNodeKnown { reasons.insert(.nodeNotFound, at: 0) }
             if e.advertised && established.isEmpty {
                 reasons.append(bgp.selectedPeers.isEmpty ? .noPeerForNode : .noSessionEstablished)

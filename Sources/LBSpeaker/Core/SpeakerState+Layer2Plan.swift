@@ -20,7 +20,7 @@ extension SpeakerState {
         var ips: [AddressState] = []
         ips.reserveCapacity(plan.entries.count + plan.skipped.count)
         for e in plan.entries {
-            var reasons = e.reasons.map { messages ? Reason($0) : Reason(code: $0.code, message: "") }
+            var reasons = e.reasons.map { Reason($0, message: messages) }
             if !e.announced && !plan.localNodeKnown { reasons.insert(.nodeNotFound, at: 0) }
             // Elected, but nothing to answer on: the IP is unreachable, and readers must see why.
             if e.announced, let chosen = interfaces[e.ip], chosen.isEmpty { reasons.append(.noInterface) }
@@ -34,24 +34,24 @@ extension SpeakerState {
             ips.append(
                 AddressState(
                     ip: s.ip, pool: s.reason.pool, services: s.services.map(\.description), protocol: nil,
-                    announced: false, owner: nil, interfaces: [], reasons: [messages ? Reason(s.reason) : Reason(code: s.reason.code, message: "")]))
+                    announced: false, owner: nil, interfaces: [], reasons: [Reason(s.reason, message: messages)]))
         }
         self.init(node: plan.node, memberAddress: memberAddress, liveMembers: Array(liveMembers), ips: ips)
     }
 }
 
 extension SpeakerState.Reason {
-    /// An election reason, with its stable code and its description.
-    public init(_ reason: NotAnnouncingReason) {
-        self.init(code: reason.code, message: reason.description)
+    /// An election reason, with its stable code and its description (`message: false`: an
+    /// empty message, for a document too big to keep them).
+    public init(_ reason: NotAnnouncingReason, message: Bool = true) {
+        self.init(code: reason.code, message: message ? reason.description : "")
     }
 
-    /// A reason layer 2 does not handle an IP at all.
-    public init(_ reason: Layer2SkipReason) {
-        self.init(code: reason.code, message: reason.description)
+    /// Why no protocol handles an IP at all, as above.
+    public init(_ reason: Layer2SkipReason, message: Bool = true) {
+        self.init(code: reason.code, message: message ? reason.description : "")
     }
 
-    /// This node is not among the Nodes the speaker knows, so it cannot be elected.
     /// The node owns the IP but has no interface to announce it on.
     public static let noInterface = SpeakerState.Reason(
         code: "noInterface",
@@ -60,6 +60,7 @@ extension SpeakerState.Reason {
             + "(or none of the pool's `interfaces` exists here), so the IP is unreachable; add an address in that "
             + "subnet to the node's interface or fix the pool's `interfaces`")
 
+    /// This node is not among the Nodes the speaker knows, so it cannot be elected.
     public static let nodeNotFound = SpeakerState.Reason(
         code: "nodeNotFound",
         message: "the speaker does not see a Node object with this node's name (not in its cache yet, or "
